@@ -1,0 +1,1 @@
+"""Loaders of the Assemblée nationale open data: deputies, organes, scrutins, amendements, questions."""

@@ -1,0 +1,121 @@
+"""The dataset catalogue: one entry per official file that a loader reads.
+
+Entries live in TOML files under ``data/catalogue/`` (one file per domain). Each entry
+gives the title, publisher, licence and official URL of a file, so that downloads,
+provenance records and article source blocks all come from one place.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from bureau_data.config import PROJECT_ROOT
+from bureau_data.errors import CatalogueError
+
+REQUIRED_FIELDS = ("title", "publisher", "licence", "url", "filename")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Catalogue entry of one official file."""
+
+    id: str
+    title: str
+    publisher: str
+    licence: str
+    url: str
+    filename: str
+    licence_url: str = ""
+    description: str = ""
+    coverage: str = ""
+    update_frequency: str = ""
+    known_defects: tuple[str, ...] = field(default_factory=tuple)
+    domain: str = ""
+
+
+def catalogue_dir() -> Path:
+    """Return the folder of the catalogue files."""
+    if PROJECT_ROOT is None:
+        raise CatalogueError(
+            "Catalogue introuvable : bureau_data doit être installé depuis son dépôt "
+            "(make install), qui contient data/catalogue/."
+        )
+    return PROJECT_ROOT / "data" / "catalogue"
+
+
+def _parse_file(path: Path) -> dict[str, Dataset]:
+    try:
+        content = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"Fichier de catalogue invalide {path} : {exc}") from exc
+    entries: dict[str, Dataset] = {}
+    for dataset_id, raw in content.items():
+        if not isinstance(raw, dict):
+            raise CatalogueError(
+                f"Entrée {dataset_id!r} de {path} : une table TOML est attendue, "
+                f"trouvé {type(raw).__name__}."
+            )
+        missing = [name for name in REQUIRED_FIELDS if not raw.get(name)]
+        if missing:
+            raise CatalogueError(
+                f"Entrée {dataset_id!r} de {path} : champs manquants {', '.join(missing)}."
+            )
+        known = set(Dataset.__dataclass_fields__) - {"id", "domain", "known_defects"}
+        unknown = set(raw) - known - {"known_defects"}
+        if unknown:
+            raise CatalogueError(
+                f"Entrée {dataset_id!r} de {path} : champs inconnus {', '.join(sorted(unknown))}. "
+                f"Champs possibles : {', '.join(sorted(known | {'known_defects'}))}."
+            )
+        values = {name: raw[name] for name in known if name in raw}
+        entries[dataset_id] = Dataset(
+            id=dataset_id,
+            domain=path.stem,
+            known_defects=tuple(raw.get("known_defects", ())),
+            **values,
+        )
+    return entries
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path) -> dict[str, Dataset]:
+    datasets: dict[str, Dataset] = {}
+    for path in sorted(folder.glob("*.toml")):
+        for dataset_id, dataset in _parse_file(path).items():
+            if dataset_id in datasets:
+                raise CatalogueError(
+                    f"Le jeu de données {dataset_id!r} est déclaré deux fois "
+                    f"(dans {path.name} et {datasets[dataset_id].domain}.toml)."
+                )
+            datasets[dataset_id] = dataset
+    return datasets
+
+
+def load_catalogue() -> dict[str, Dataset]:
+    """Return every catalogue entry, keyed by dataset id, in file then entry order."""
+    return dict(_load(catalogue_dir()))
+
+
+def get_dataset(dataset_id: str) -> Dataset:
+    """Return the catalogue entry of ``dataset_id``.
+
+    Raises
+    ------
+    CatalogueError
+        When the id is not in the catalogue. The message lists close ids.
+    """
+    datasets = load_catalogue()
+    try:
+        return datasets[dataset_id]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(dataset_id, list(datasets), n=5, cutoff=0.5)
+        hint = f" Vouliez-vous dire : {', '.join(close)} ?" if close else ""
+        raise CatalogueError(
+            f"Jeu de données inconnu : {dataset_id!r}.{hint} "
+            "La commande « bureau-data catalogue » liste les jeux disponibles."
+        ) from None

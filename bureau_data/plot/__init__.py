@@ -1,0 +1,1 @@
+"""Chart helpers and the French house style of the blog."""

@@ -1,0 +1,88 @@
+"""Provenance records: where each file a loader read came from.
+
+A record is stored as JSON beside each cached file, attached to every DataFrame a
+loader returns (``df.attrs["provenance"]``) and, during an article build, appended to
+the log file named by ``BUREAU_DATA_PROVENANCE_LOG`` so the build knows which data
+files the notebook read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bureau_data.config import get_settings
+
+
+@dataclass(frozen=True)
+class ProvenanceRecord:
+    """Origin and fingerprint of one raw file as read by a loader."""
+
+    dataset: str
+    title: str
+    publisher: str
+    licence: str
+    url: str
+    final_url: str
+    path: str
+    retrieved_at: str  # ISO 8601 UTC time of the download, or of the local file's mtime
+    size: int
+    sha256: str
+    http_date: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    source: str = "download"  # "download" or "local" (the local data folder)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProvenanceRecord:
+        known = set(cls.__dataclass_fields__)
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+
+def attach(df: pd.DataFrame, records: list[ProvenanceRecord]) -> pd.DataFrame:
+    """Store ``records`` in ``df.attrs["provenance"]`` and return ``df``.
+
+    Records already attached are kept; duplicates (same sha256 and dataset) are dropped.
+    """
+    existing = list(df.attrs.get("provenance", []))
+    seen = {(item["dataset"], item["sha256"]) for item in existing}
+    for record in records:
+        key = (record.dataset, record.sha256)
+        if key not in seen:
+            existing.append(record.to_dict())
+            seen.add(key)
+    df.attrs["provenance"] = existing
+    return df
+
+
+def log_use(record: ProvenanceRecord) -> None:
+    """Append ``record`` to the build's provenance log, when a build set one."""
+    log_path = get_settings().provenance_log
+    if log_path is None:
+        return
+    line = json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True)
+    # O_APPEND writes of one short line are atomic enough for one kernel per notebook.
+    with open(log_path, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_log(path: Path) -> list[ProvenanceRecord]:
+    """Return the distinct records of a provenance log, in first-use order."""
+    if not path.is_file():
+        return []
+    records: dict[tuple[str, str], ProvenanceRecord] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = ProvenanceRecord.from_dict(json.loads(line))
+            records.setdefault((record.dataset, record.sha256), record)
+    return list(records.values())
