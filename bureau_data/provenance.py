@@ -76,13 +76,42 @@ def log_use(record: ProvenanceRecord) -> None:
         os.fsync(handle.fileno())
 
 
-def read_log(path: Path) -> list[ProvenanceRecord]:
-    """Return the distinct records of a provenance log, in first-use order."""
+def log_method(key: str, title: str, text: str) -> None:
+    """Append a method paragraph (in French) to the build's provenance log, when a build set one.
+
+    Metric functions call this so that the article's « Sources et méthode » block can
+    print the definition of every metric the notebook used. ``key`` identifies the
+    metric, so a paragraph logged twice is printed once.
+    """
+    log_path = get_settings().provenance_log
+    if log_path is None:
+        return
+    line = json.dumps({"kind": "method", "key": key, "title": title, "text": text},
+                      ensure_ascii=False, sort_keys=True)
+    with open(log_path, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+
+
+def _log_lines(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def read_log(path: Path) -> list[ProvenanceRecord]:
+    """Return the distinct file records of a provenance log, in first-use order."""
     records: dict[tuple[str, str], ProvenanceRecord] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            record = ProvenanceRecord.from_dict(json.loads(line))
+    for item in _log_lines(path):
+        if item.get("kind", "file") == "file":
+            record = ProvenanceRecord.from_dict(item)
             records.setdefault((record.dataset, record.sha256), record)
     return list(records.values())
+
+
+def read_methods(path: Path) -> list[dict[str, str]]:
+    """Return the distinct method paragraphs of a provenance log, in first-use order."""
+    methods: dict[str, dict[str, str]] = {}
+    for item in _log_lines(path):
+        if item.get("kind") == "method":
+            methods.setdefault(item["key"], {"key": item["key"], "title": item["title"], "text": item["text"]})
+    return list(methods.values())
