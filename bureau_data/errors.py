@@ -59,3 +59,7 @@ class DataCheckError(BureauDataError, ValueError):
 
 class BuildError(BureauDataError, RuntimeError):
     """An article could not be built."""
+
+
+class DataWarning(UserWarning):
+    """A loader repaired, dropped or could not resolve some records; the message gives counts."""
