@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from bureau_data.config import PROJECT_ROOT
+from bureau_data.config import ENV_CATALOGUE_DIR, PROJECT_ROOT, get_settings
 from bureau_data.errors import CatalogueError
 
 REQUIRED_FIELDS = ("title", "publisher", "licence", "url", "filename")
@@ -37,7 +37,15 @@ class Dataset:
 
 
 def catalogue_dir() -> Path:
-    """Return the folder of the catalogue files."""
+    """Return the folder of the catalogue files (``BUREAU_DATA_CATALOGUE_DIR`` when set)."""
+    override = get_settings().catalogue_dir
+    if override is not None:
+        if not override.is_dir():
+            raise CatalogueError(
+                f"Le dossier de catalogue {override} ({ENV_CATALOGUE_DIR}) n'existe pas. "
+                "Corrigez le chemin ou retirez la variable pour utiliser data/catalogue/."
+            )
+        return override
     if PROJECT_ROOT is None:
         raise CatalogueError(
             "Catalogue introuvable : bureau_data doit être installé depuis son dépôt "

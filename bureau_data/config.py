@@ -29,8 +29,26 @@ ENV_OFFLINE = "BUREAU_DATA_OFFLINE"  # "1" forbids any network access
 ENV_OUTPUT_DIR = "BUREAU_DATA_OUTPUT_DIR"  # folder where the built articles go
 ENV_MAX_AGE = "BUREAU_DATA_MAX_AGE"  # seconds before a cached download is revalidated
 ENV_PROVENANCE_LOG = "BUREAU_DATA_PROVENANCE_LOG"  # set by the build: JSON lines of files read
+ENV_CATALOGUE_DIR = "BUREAU_DATA_CATALOGUE_DIR"  # folder of catalogue TOML files (tests use their own)
+ENV_RETRIES = "BUREAU_DATA_RETRIES"  # retries of a failed download (connection error, 5xx, truncated)
+ENV_BACKOFF = "BUREAU_DATA_BACKOFF"  # seconds before the first retry, doubled at each retry
+ENV_CONNECT_TIMEOUT = "BUREAU_DATA_CONNECT_TIMEOUT"  # seconds to open a connection
+ENV_READ_TIMEOUT = "BUREAU_DATA_READ_TIMEOUT"  # seconds without receiving a byte before giving up
+ENV_PROGRESS = "BUREAU_DATA_PROGRESS"  # "0" hides the progress bar of long downloads
+ENV_MAX_MEMBER_BYTES = "BUREAU_DATA_MAX_MEMBER_BYTES"  # largest uncompressed zip member, in bytes
+ENV_MAX_ARCHIVE_BYTES = "BUREAU_DATA_MAX_ARCHIVE_BYTES"  # largest uncompressed total of an archive
+ENV_MAX_RATIO = "BUREAU_DATA_MAX_RATIO"  # largest uncompressed/compressed size ratio of a zip member
 
 DEFAULT_MAX_AGE_SECONDS = 24 * 3600
+DEFAULT_RETRIES = 3
+DEFAULT_BACKOFF_SECONDS = 1.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
+# The largest member of the Assemblée nationale archives in ../shared/data is about 115 kB and
+# the largest archive about 86 MB uncompressed, with ratios under 30; the limits leave wide room.
+DEFAULT_MAX_MEMBER_BYTES = 512 * 1024 * 1024
+DEFAULT_MAX_ARCHIVE_BYTES = 8 * 1024 * 1024 * 1024
+DEFAULT_MAX_RATIO = 200.0
 
 _TRUE = {"1", "true", "yes", "oui", "on"}
 _FALSE = {"0", "false", "no", "non", "off", ""}
@@ -47,6 +65,15 @@ class Settings:
     output_dir: Path
     max_age_seconds: int
     provenance_log: Path | None
+    catalogue_dir: Path | None = None
+    retries: int = DEFAULT_RETRIES
+    backoff_seconds: float = DEFAULT_BACKOFF_SECONDS
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    progress: bool = True
+    max_member_bytes: int = DEFAULT_MAX_MEMBER_BYTES
+    max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES
+    max_ratio: float = DEFAULT_MAX_RATIO
 
 
 def _default_base() -> Path:
@@ -54,8 +81,10 @@ def _default_base() -> Path:
     return PROJECT_ROOT if PROJECT_ROOT is not None else Path.cwd()
 
 
-def _read_bool(name: str) -> bool:
+def _read_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
     if raw in _TRUE:
         return True
     if raw in _FALSE:
@@ -71,18 +100,26 @@ def _read_path(name: str) -> Path | None:
 
 
 def _read_max_age() -> int:
-    raw = os.environ.get(ENV_MAX_AGE, "").strip()
+    return int(_read_number(ENV_MAX_AGE, DEFAULT_MAX_AGE_SECONDS, integer=True,
+                            example="86400 pour un jour"))
+
+
+def _read_number(name: str, default: float, *, integer: bool = False, minimum: float = 0,
+                 example: str = "") -> float:
+    """Read a number from the environment, rejecting text and values below ``minimum``."""
+    raw = os.environ.get(name, "").strip().replace("_", "")
     if not raw:
-        return DEFAULT_MAX_AGE_SECONDS
+        return default
+    kind = "un nombre entier" if integer else "un nombre"
+    hint = f", par exemple {example}" if example else ""
     try:
-        value = int(raw)
+        value: float = int(raw) if integer else float(raw.replace(",", "."))
     except ValueError:
         raise ConfigurationError(
-            f"Valeur invalide pour {ENV_MAX_AGE} : {raw!r}. "
-            "Indiquez un nombre entier de secondes, par exemple 86400 pour un jour."
+            f"Valeur invalide pour {name} : {raw!r}. Indiquez {kind}{hint}."
         ) from None
-    if value < 0:
-        raise ConfigurationError(f"{ENV_MAX_AGE} doit être positif ou nul, pas {value}.")
+    if not value >= minimum:  # also rejects NaN
+        raise ConfigurationError(f"{name} doit être supérieur ou égal à {minimum:g}, pas {raw}.")
     return value
 
 
@@ -119,4 +156,17 @@ def get_settings() -> Settings:
         output_dir=_read_path(ENV_OUTPUT_DIR) or (base / "articles"),
         max_age_seconds=_read_max_age(),
         provenance_log=_read_path(ENV_PROVENANCE_LOG),
+        catalogue_dir=_read_path(ENV_CATALOGUE_DIR),
+        retries=int(_read_number(ENV_RETRIES, DEFAULT_RETRIES, integer=True, example="3")),
+        backoff_seconds=_read_number(ENV_BACKOFF, DEFAULT_BACKOFF_SECONDS, example="0.5"),
+        connect_timeout=_read_number(ENV_CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, minimum=0.001,
+                                     example="10"),
+        read_timeout=_read_number(ENV_READ_TIMEOUT, DEFAULT_READ_TIMEOUT, minimum=0.001,
+                                  example="60"),
+        progress=_read_bool(ENV_PROGRESS, default=True),
+        max_member_bytes=int(_read_number(ENV_MAX_MEMBER_BYTES, DEFAULT_MAX_MEMBER_BYTES,
+                                          integer=True, minimum=1, example="536870912")),
+        max_archive_bytes=int(_read_number(ENV_MAX_ARCHIVE_BYTES, DEFAULT_MAX_ARCHIVE_BYTES,
+                                           integer=True, minimum=1, example="8589934592")),
+        max_ratio=_read_number(ENV_MAX_RATIO, DEFAULT_MAX_RATIO, minimum=1, example="200"),
     )
