@@ -1,0 +1,199 @@
+"""Helpers shared by the amendement, question and dossier loaders.
+
+Field lookups that accept several spellings of a field, conversion of AN values to
+plain strings (never a dict in a cell), date parsing for the formats the AN has used,
+and reading the JSON documents of a zip, a folder or a single file.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pandas as pd
+
+from bureau_data import _json
+from bureau_data.archive import iter_members
+from bureau_data.errors import BureauDataError, SchemaError
+
+logger = logging.getLogger(__name__)
+
+PARIS = "Europe/Paris"
+
+
+class DataWarning(UserWarning):
+    """A source record was repaired, or a value could not be read and was left empty."""
+
+
+def warn(message: str) -> None:
+    """Emit ``message`` as a ``DataWarning`` and log it at WARNING level."""
+    logger.warning(message)
+    warnings.warn(message, DataWarning, stacklevel=3)
+
+
+def lookup(record: Any, paths: Sequence[str]) -> tuple[bool, Any]:
+    """Return ``(found, value)`` for the first of ``paths`` present in ``record``.
+
+    A path is present when every key on it exists. A nil (``null`` or ``xsi:nil``)
+    met on the way counts as present and gives ``None``: the source says the value
+    is empty. ``found`` is False only when no spelling of the field exists at all.
+    """
+    for path in paths:
+        current = record
+        present = True
+        for key in path.split("."):
+            if _json.is_nil(current):
+                current = None
+                break
+            if not isinstance(current, Mapping) or key not in current:
+                present = False
+                break
+            current = current[key]
+        if present:
+            return True, _json.scalar(current)
+    return False, None
+
+
+def as_text(value: Any, problems: list[str] | None = None, label: str = "") -> str | None:
+    """Return ``value`` as a stripped string, or ``None`` for nil, empty or a nested object.
+
+    A nested object or list where a string is expected is recorded in ``problems``.
+    """
+    value = _json.scalar(value)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, bool | int | float):
+        return str(value)
+    if problems is not None:
+        problems.append(label)
+    return None
+
+
+def normalise_label(value: str) -> str:
+    """Return ``value`` in NFC form, case-folded, with single spaces: a matching key."""
+    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+
+
+def ref_list(value: Any) -> list[str]:
+    """Return the identifiers of a value that is nil, one string or a list of strings."""
+    refs = []
+    for item in _json.as_list(value):
+        text = as_text(item)
+        if text is not None:
+            refs.append(text)
+    return refs
+
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_WITH_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})$")
+_FRENCH_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+
+
+def parse_dates(values: Sequence[str | None], field: str, *, tz: str | None = PARIS) -> pd.Series:
+    """Parse AN dates into a datetime Series, in ``tz`` (or naive calendar dates if None).
+
+    Accepted forms: ``2025-03-20``, ``2025-03-20+01:00`` (a date with its offset),
+    ``2025-09-09T18:23:59+02:00`` (a time with its offset, converted to ``tz``) and
+    ``29/05/2019`` (day first, as in the XVth legislature questions). A date alone is
+    midnight in ``tz``. Other values become NaT, with one warning giving their count.
+    """
+    texts = [v.strip() if isinstance(v, str) and v.strip() else None for v in values]
+    text = pd.Series(texts, dtype="object")
+    dtype = f"datetime64[ns, {tz}]" if tz else "datetime64[ns]"
+    result = pd.Series(pd.NaT, index=text.index, dtype=dtype)
+
+    def _mask(pattern: re.Pattern[str]) -> pd.Series:
+        return pd.Series([v is not None and bool(pattern.match(v)) for v in texts], dtype="bool")
+
+    day, day_offset, french = _mask(_DATE_ONLY), _mask(_DATE_WITH_OFFSET), _mask(_FRENCH_DATE)
+    stamp = text.notna() & ~day & ~day_offset & ~french
+
+    def _local(parsed: pd.Series) -> pd.Series:
+        parsed = parsed.astype("datetime64[ns]")
+        return parsed.dt.tz_localize(tz) if tz else parsed
+
+    if day.any():
+        result[day] = _local(pd.to_datetime(text[day], format="%Y-%m-%d", errors="coerce"))
+    if day_offset.any():
+        dates = text[day_offset].map(lambda v: v[:10])
+        result[day_offset] = _local(pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce"))
+    if french.any():
+        result[french] = _local(pd.to_datetime(text[french], format="%d/%m/%Y", errors="coerce"))
+    if stamp.any():
+        parsed = pd.to_datetime(text[stamp], format="ISO8601", utc=True, errors="coerce")
+        parsed = parsed.dt.tz_convert(tz) if tz else parsed.dt.tz_convert(PARIS).dt.tz_localize(None)
+        result[stamp] = parsed.astype(dtype)
+
+    bad = text.notna() & result.isna()
+    if bad.any():
+        examples = ", ".join(repr(v) for v in text[bad].unique()[:3])
+        warn(f"{int(bad.sum())} date(s) illisible(s) dans le champ {field} (par exemple {examples}) : "
+             "laissées vides (NaT). Formats reconnus : AAAA-MM-JJ, JJ/MM/AAAA, ISO 8601 avec heure.")
+    return result
+
+
+def _parse_json(data: bytes, source: str) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise SchemaError(
+            f"{source} : JSON invalide ({exc}). Le fichier est peut-être tronqué : "
+            "supprimez-le du cache et relancez.",
+            path=source, found="JSON invalide",
+        ) from exc
+
+
+def iter_documents(path: Path, pattern: str = "*.json") -> Iterator[tuple[str, Any]]:
+    """Yield ``(source name, parsed JSON)`` for each JSON document of a zip, folder or file.
+
+    Zip members and folder files are read in name order. ``pattern`` selects the
+    zip members or folder files (``fnmatch`` syntax, ``*`` crossing folders in zips).
+    """
+    path = Path(path)
+    if path.is_dir():
+        for file in sorted(path.rglob(pattern)):
+            if file.is_file():
+                yield str(file.relative_to(path)), _parse_json(file.read_bytes(), str(file))
+    elif path.suffix.lower() == ".zip":
+        for name, data in iter_members(path, pattern):
+            yield name, _parse_json(data, f"{path}:{name}")
+    elif path.is_file():
+        yield path.name, _parse_json(path.read_bytes(), str(path))
+    else:
+        raise BureauDataError(
+            f"Chemin introuvable : {path}. Indiquez une archive .zip, un dossier ou un fichier .json."
+        )
+
+
+def empty_frame(dtypes: Mapping[str, Any], index: str | None = None) -> pd.DataFrame:
+    """Return an empty DataFrame with the declared columns and dtypes."""
+    df = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items()})
+    return df.set_index(index) if index else df
+
+
+def frame_from_columns(columns: Mapping[str, Any], dtypes: Mapping[str, Any],
+                       converters: Iterable[str] = ()) -> pd.DataFrame:
+    """Build one DataFrame from column lists, casting each column to its declared dtype.
+
+    Columns listed in ``converters`` are already Series of the right dtype.
+    """
+    skip = set(converters)
+    data = {}
+    for name, dtype in dtypes.items():
+        values = columns[name]
+        if name in skip:
+            data[name] = values
+        elif isinstance(dtype, str) and dtype == "object":
+            data[name] = pd.Series(values, dtype="object")
+        else:
+            data[name] = pd.Series(values, dtype="object").astype(dtype)
+    return pd.DataFrame(data)

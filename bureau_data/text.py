@@ -1,0 +1,138 @@
+"""Turn the HTML fragments of official records into safe plain text.
+
+The Assemblée nationale publishes amendment texts, answers to questions and
+déport explanations as HTML fragments, sometimes with entities escaped twice
+(``&amp;lt;p&amp;gt;``). ``html_to_text`` gives plain text that contains no HTML
+tag or comment, whatever the input: the sanitiser is nh3 (the Rust
+``ammonia`` library, built on the html5ever parser), never a regular expression.
+
+Plain text is still text: before putting it inside HTML, escape it
+(``html.escape``), and before putting it inside Markdown, use ``escape_markdown``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+from typing import Any
+
+import nh3
+
+# Tags whose boundaries become line breaks, so that "<p>a</p><p>b</p>" gives "a\nb"
+# and not "ab". Every other tag is removed and its text kept.
+BLOCK_TAGS = frozenset({
+    "address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre",
+    "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+# Tags removed together with their content: code and styles are not text.
+DROPPED_CONTENT_TAGS = frozenset({"script", "style", "template", "noscript", "iframe", "object"})
+
+# Entities escaped twice or more are decoded by repeated passes; this bounds the passes.
+MAX_PASSES = 8
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INLINE_SPACE = re.compile(r"[^\S\n]+")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+class _TextCollector(HTMLParser):
+    """Collect the text of sanitised HTML, with a line break at each block boundary."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _one_pass(fragment: str) -> str:
+    # nh3 keeps only the block tags, without any attribute, and drops scripts, styles
+    # and comments with their content. The collector then reads the text and decodes
+    # the entities.
+    cleaned = nh3.clean(
+        fragment,
+        tags=set(BLOCK_TAGS),
+        clean_content_tags=set(DROPPED_CONTENT_TAGS),
+        attributes={},
+        strip_comments=True,
+        link_rel=None,
+    )
+    collector = _TextCollector()
+    collector.feed(cleaned)
+    collector.close()
+    return "".join(collector.parts)
+
+
+def _normalise_space(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def html_to_text(value: Any) -> str | None:
+    """Convert an HTML fragment to plain text with no markup left in it.
+
+    Tags are removed (their text is kept), ``<script>``, ``<style>`` and similar
+    elements are removed with their content, attributes (event handlers, ``href``,
+    ``src``) disappear with their tags, and entities are decoded. The conversion is
+    repeated until the text no longer changes, so entities escaped twice cannot turn
+    into tags. Block elements (``p``, ``br``, ``li``, ``tr``...) become line breaks;
+    runs of spaces, including no-break spaces, become one space; empty lines are
+    removed and the text is in Unicode NFC form.
+
+    Parameters
+    ----------
+    value : str or None
+        The fragment. ``None``, NaN and non-string values give ``None``.
+
+    Returns
+    -------
+    str or None
+        The plain text, or ``None`` when nothing but markup or space was left.
+
+    Examples
+    --------
+    >>> html_to_text("<p>Supprimer l&#8217;alin&eacute;a&#160;2.</p><script>alert(1)</script>")
+    'Supprimer l’alinéa 2.'
+    >>> html_to_text("<p>a</p><p>b &amp;lt;b&amp;gt;</p>")
+    'a\\nb'
+    """
+    if not isinstance(value, str):
+        return None
+    text = value
+    for _ in range(MAX_PASSES):
+        converted = _one_pass(text)
+        if converted == text:
+            break
+        text = converted
+    else:
+        # Still changing after MAX_PASSES: escape what is left so no tag can survive.
+        text = text.replace("<", "‹").replace(">", "›")
+    text = _normalise_space(text)
+    return text or None
+
+
+def escape_markdown(text: str) -> str:
+    """Escape ``text`` so that Markdown shows it literally (no link, emphasis or HTML).
+
+    Use it when an article quotes a text field inside a Markdown cell.
+
+    Examples
+    --------
+    >>> escape_markdown("[clic](javascript:alert(1)) <b>")
+    '\\\\[clic\\\\]\\\\(javascript:alert\\\\(1\\\\)\\\\) &lt;b&gt;'
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
