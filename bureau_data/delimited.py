@@ -169,6 +169,7 @@ def read_delimited(
     encoding: str = "utf-8-sig",
     separator: str | None = None,
     name: str | None = None,
+    na_values: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a delimited text file with every value as text, and check its columns.
 
@@ -186,6 +187,9 @@ def read_delimited(
         Field separator; None detects it with ``detect_separator``.
     name
         Name of the file in error messages (default: the path).
+    na_values
+        Texts that mean a missing value in this file besides the empty cell
+        (``"NaN"`` in some exports).
 
     Returns
     -------
@@ -208,7 +212,7 @@ def read_delimited(
     sep = separator or detect_separator(text)
     try:
         df = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=["", *na_values],
             quotechar='"', quoting=csv.QUOTE_MINIMAL, engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:

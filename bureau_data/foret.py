@@ -11,13 +11,14 @@ gives the unit of every column in French.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from bureau_data.cache import cached_tables
 from bureau_data.delimited import read_delimited, to_floats, to_integers
-from bureau_data.errors import DataCheckError
+from bureau_data.errors import DataCheckError, DataWarning
 from bureau_data.fetch import fetch
 
 logger = logging.getLogger(__name__)
@@ -80,8 +81,11 @@ def _build(path: Path) -> dict[str, pd.DataFrame]:
     if out_of_range.any():
         examples = ", ".join(f"{row.entity} {row.year} ({row.forest_cover_pct:.1f} %)"
                              for row in df[out_of_range].head(3).itertuples())
-        logger.warning("%s : %d taux de couverture forestière hors de 0-100 %% remplacés par une "
-                       "valeur manquante (%s).", name, int(out_of_range.sum()), examples)
+        warnings.warn(
+            f"{name} : {int(out_of_range.sum())} taux de couverture forestière hors de 0-100 % "
+            f"remplacé(s) par une valeur manquante ({examples}).",
+            DataWarning, stacklevel=2,
+        )
         df.loc[out_of_range, "forest_cover_pct"] = float("nan")
     df = df.sort_values(["entity", "year"], ignore_index=True)
     df.attrs["units"] = UNITS
@@ -141,7 +145,7 @@ def forest() -> pd.DataFrame:
       averages over FRA periods, stored at the period's first year: 1990 = 1990-2000,
       2000 = 2000-2010, 2010 = 2010-2015, 2015 = 2015-2020.
     - Cover rates outside 0-100 % (Micronesia 1990: 242.7 %) are set to NaN, with a
-      warning in the log.
+      ``DataWarning`` when the file is parsed (not on later cache hits).
     - Before 1990 only ``forest_cover_pct`` is filled, from historical estimates
       compiled by OWID from several sources; they are less precise than FRA figures.
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 import pandas as pd
 import pytest
 
 from bureau_data import foret
 from bureau_data.delimited import read_delimited
-from bureau_data.errors import DataCheckError, SchemaError
+from bureau_data.errors import DataCheckError, DataWarning, SchemaError
 
 
 def test_france_area_and_cover_exact():
@@ -63,13 +61,12 @@ def test_history_of_france():
     assert history["year"].is_monotonic_increasing
 
 
-def test_impossible_cover_set_missing(caplog):
-    with caplog.at_level(logging.WARNING, logger="bureau_data.foret"):
+def test_impossible_cover_set_missing():
+    with pytest.warns(DataWarning, match=r"1 taux de couverture.*Micronesia 1990 \(242.7 %\)"):
         df = foret._build(foret.fetch(foret.DATASET).path)["forest"]
     micronesia = df[(df.entity == "Micronesia") & (df.year == 1990)]
     assert micronesia["forest_cover_pct"].isna().all()
     assert micronesia["forest_area_kha"].item() == 169.92
-    assert "Micronesia 1990 (242.7 %)" in caplog.text
     assert df["forest_cover_pct"].max() <= 100
 
 
