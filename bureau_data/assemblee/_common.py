@@ -20,15 +20,11 @@ import pandas as pd
 
 from bureau_data import _json
 from bureau_data.archive import iter_members
-from bureau_data.errors import BureauDataError, SchemaError
+from bureau_data.errors import BureauDataError, DataWarning, SchemaError
 
 logger = logging.getLogger(__name__)
 
 PARIS = "Europe/Paris"
-
-
-class DataWarning(UserWarning):
-    """A source record was repaired, or a value could not be read and was left empty."""
 
 
 def warn(message: str) -> None:
