@@ -1,0 +1,551 @@
+"""The article build: which notebooks to run, running them, publishing them safely.
+
+``build_site`` is what ``bureau-data construire`` and ``make articles`` call.
+
+- Incremental: an article is rebuilt only when its notebook (cells, metadata), the
+  library (``bureau_data/`` sources and catalogue), the template, the build settings,
+  or the content of a data file it read last time changed. Data files are rechecked by
+  size and modification time first, and hashed only when those differ.
+- Safe: each article is written to a staging folder and moved into place only when
+  it built completely; a failed article keeps its last good version online.
+- Exclusive: a file lock stops two builds of the same output folder from interleaving.
+  The second one waits and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import filelock
+
+from bureau_data.errors import BuildError
+from bureau_data.publish.metadata import ArticleMeta, MetadataError
+from bureau_data.publish.site import (
+    TEMPLATE_NAME,
+    TEMPLATES_DIR,
+    BrokenLinksError,
+    check_site_links,
+    check_template,
+    missing_targets,
+    render_site_files,
+    write_if_changed,
+)
+
+logger = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+BUILD_DIR = ".build"  # inside the output folder: state, lock, provenance logs, staging
+DEFAULT_HTML_BUDGET = 5_000_000  # bytes of one article's HTML
+DEFAULT_CELL_TIMEOUT = 300  # seconds one cell may run
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+LIBRARY_DIR = Path(__file__).resolve().parent.parent
+SITE_FILES = ("index.html", "feed.xml", "sitemap.xml", "style.css")
+
+
+class BuildLockTimeout(BuildError):
+    """Another build kept the output folder locked for too long."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Settings of one build.
+
+    ``slugs`` empty means every notebook. ``html_budget`` is in bytes: a larger
+    article page fails. ``lock_timeout`` is how long to wait for another build, in
+    seconds.
+    """
+
+    notebooks_dir: Path
+    output_dir: Path
+    slugs: tuple[str, ...] = ()
+    jobs: int = 1
+    force: bool = False
+    drafts: bool = False
+    kernel: str | None = None
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT
+    html_budget: int = DEFAULT_HTML_BUDGET
+    site_url: str = DEFAULT_SITE_URL
+    template: str = TEMPLATE_NAME
+    lock_timeout: float = 3600.0
+
+
+@dataclass
+class ArticleResult:
+    """Outcome of one article in a build: ``built``, ``skipped`` or ``failed``."""
+
+    slug: str
+    notebook: Path
+    status: str
+    message: str = ""
+    html_size: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    """Outcome of a build: one result per article, plus site-level errors."""
+
+    results: list[ArticleResult] = field(default_factory=list)
+    site_errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.site_errors and all(r.status != "failed" for r in self.results)
+
+    def by_status(self, status: str) -> list[ArticleResult]:
+        return [r for r in self.results if r.status == status]
+
+
+# Fingerprints -------------------------------------------------------------------
+
+
+def _hash_tree(root: Path, patterns: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for pattern in patterns:
+        for path in sorted(root.rglob(pattern)):
+            if "__pycache__" in path.parts or not path.is_file():
+                continue
+            digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def library_fingerprint() -> str:
+    """Return the sha256 of the library's sources and of the dataset catalogue."""
+    digest = hashlib.sha256(_hash_tree(LIBRARY_DIR, ("*.py",)).encode("ascii"))
+    catalogue = LIBRARY_DIR.parent / "data" / "catalogue"
+    if catalogue.is_dir():
+        digest.update(_hash_tree(catalogue, ("*.toml",)).encode("ascii"))
+    return digest.hexdigest()
+
+
+def template_fingerprint() -> str:
+    """Return the sha256 of every template and style file."""
+    return _hash_tree(TEMPLATES_DIR, ("*",))
+
+
+def notebook_fingerprint(nb: dict[str, Any]) -> str:
+    """Return the sha256 of what a notebook's article depends on.
+
+    Cell types, sources, tags, attachments and the article metadata count; outputs,
+    execution counts, the kernel name and editor state do not.
+    """
+    cells = [
+        {
+            "type": cell.get("cell_type"),
+            "source": cell.get("source", ""),
+            "tags": cell.get("metadata", {}).get("tags", []),
+            "attachments": cell.get("attachments", {}),
+        }
+        for cell in nb.get("cells", [])
+    ]
+    payload = {"cells": cells, "bureau_data": nb.get("metadata", {}).get("bureau_data")}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _settings_fingerprint(options: BuildOptions) -> str:
+    payload = {"kernel": options.kernel, "timeout": options.cell_timeout, "site_url": options.site_url,
+               "template": options.template, "budget": options.html_budget}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def data_files_unchanged(files: list[dict[str, Any]]) -> tuple[bool, str]:
+    """Check the data files an article read last time against their recorded state.
+
+    A file whose size and modification time are unchanged is taken as unchanged
+    without reading it; otherwise its sha256 is compared.
+
+    Returns
+    -------
+    tuple
+        ``(True, "")`` when every file holds the same bytes, else ``(False, reason)``.
+    """
+    for item in files:
+        path = Path(item["path"])
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return False, f"fichier de données disparu : {path}"
+        if stat.st_size == item["size"] and stat.st_mtime_ns == item["mtime_ns"]:
+            continue
+        if stat.st_size != item["size"] or _sha256_file(path) != item["sha256"]:
+            return False, f"fichier de données modifié : {path}"
+    return True, ""
+
+
+# State --------------------------------------------------------------------------
+
+
+def _state_path(output_dir: Path) -> Path:
+    return output_dir / BUILD_DIR / "state.json"
+
+
+def load_state(output_dir: Path) -> dict[str, Any]:
+    """Return the state of the last build in ``output_dir`` (empty if none or unreadable)."""
+    path = _state_path(output_dir)
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"version": STATE_VERSION, "articles": {}}
+    except (OSError, json.JSONDecodeError) as exc:
+        logger.warning("État de construction illisible (%s) : tout sera reconstruit. %s", path, exc)
+        return {"version": STATE_VERSION, "articles": {}}
+    if state.get("version") != STATE_VERSION:
+        return {"version": STATE_VERSION, "articles": {}}
+    return state
+
+
+def _save_state(output_dir: Path, state: dict[str, Any]) -> None:
+    text = json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    write_if_changed(_state_path(output_dir), text.encode("utf-8"))
+
+
+# One article ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Job:
+    notebook: Path
+    slug: str
+    output_dir: Path
+    kernel: str
+    cell_timeout: int
+    html_budget: int
+    site_url: str
+    template: str
+    planned: tuple[str, ...]  # site-relative files that will exist after the build
+
+
+@dataclass
+class _Outcome:
+    slug: str
+    ok: bool
+    staging: str = ""
+    message: str = ""
+    html_size: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    data_files: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    thumbnail: str | None = None
+
+
+def _data_file_entries(records: list[Any]) -> list[dict[str, Any]]:
+    entries = {}
+    for record in records:
+        path = Path(record.path)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        entries[str(path)] = {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                              "sha256": record.sha256}
+    return [entries[key] for key in sorted(entries)]
+
+
+def _build_one(job: _Job) -> _Outcome:
+    """Execute and render one notebook into a staging folder (runs in a worker process)."""
+    import nbformat
+
+    from bureau_data.provenance import read_log, read_methods
+    from bureau_data.publish.execute import ExecutionSettings, execute_notebook
+    from bureau_data.publish.metadata import read_metadata
+    from bureau_data.publish.render import render_article
+
+    started = time.perf_counter()
+    build_dir = job.output_dir / BUILD_DIR
+    staging = Path(tempfile.mkdtemp(dir=build_dir / "staging", prefix=f"{job.slug}."))
+    try:
+        meta = read_metadata(nbformat.read(job.notebook, as_version=4), job.notebook)
+        log_path = staging / ".provenance.jsonl"
+        kernel_log = build_dir / "logs" / f"{job.slug}.noyau.log"
+        kernel_log.unlink(missing_ok=True)
+        nb = execute_notebook(job.notebook, ExecutionSettings(job.kernel, job.cell_timeout), log_path,
+                              kernel_log=kernel_log)
+        records = read_log(log_path)
+        page = render_article(nb, meta, records=records, methods=read_methods(log_path),
+                              site_url=job.site_url, template_name=job.template)
+
+        html_bytes = page.html.encode("utf-8")
+        if len(html_bytes) > job.html_budget:
+            raise BuildError(
+                f"Article {job.notebook} : la page HTML pèse {len(html_bytes):_} octets, au-delà du "
+                f"budget de {job.html_budget:_} octets. Réduisez les sorties affichées (tableaux, "
+                "HTML) ou augmentez le budget avec --budget-html.".replace("_", "\u202f")
+            )
+        (staging / "index.html").write_bytes(html_bytes)
+        (staging / "wordpress.html").write_bytes(page.wordpress_html.encode("utf-8"))
+        for relative, content in sorted(page.files.items()):
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        log_path.rename(build_dir / "provenance" / f"{job.slug}.jsonl.new")
+
+        planned = {Path(os.path.normpath(job.output_dir / name)) for name in job.planned}
+        virtual_page = job.output_dir / job.slug / "index.html"
+        missing = _staged_broken_links(staging, virtual_page, job.output_dir, planned)
+        if missing:
+            raise BrokenLinksError(
+                f"Article {job.notebook} : liens internes cassés : {', '.join(missing)}. "
+                "Corrigez-les dans le notebook."
+            )
+        for name in ("index.html", "wordpress.html"):
+            os.chmod(staging / name, 0o644)
+        os.chmod(staging, 0o755)
+        return _Outcome(
+            slug=job.slug, ok=True, staging=str(staging), html_size=len(html_bytes),
+            seconds=time.perf_counter() - started, warnings=page.warnings,
+            data_files=_data_file_entries(records), meta=meta.to_dict(),
+            thumbnail=page.figures[0].filename if page.figures else None,
+        )
+    except BuildError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        return _Outcome(slug=job.slug, ok=False, message=str(exc), seconds=time.perf_counter() - started)
+    except Exception as exc:  # a worker must report, not crash the pool
+        shutil.rmtree(staging, ignore_errors=True)
+        logger.debug("Erreur inattendue pour %s", job.notebook, exc_info=True)
+        return _Outcome(slug=job.slug, ok=False, seconds=time.perf_counter() - started,
+                        message=f"Échec de l'article {job.notebook} : {type(exc).__name__} : {exc}")
+
+
+def _staged_broken_links(staging: Path, virtual_page: Path, root: Path, planned: set[Path]) -> list[str]:
+    """Check the links of a staged page as if it were already at ``virtual_page``."""
+    article_dir = virtual_page.parent
+
+    def exists(target: Path) -> bool:
+        if target.is_relative_to(article_dir):
+            return (staging / target.relative_to(article_dir)).is_file()
+        return target in planned or target.is_file()
+
+    html_text = (staging / "index.html").read_text(encoding="utf-8")
+    return missing_targets(html_text, virtual_page, root, exists)
+
+
+def _publish(staging: Path, target: Path, trash_dir: Path) -> None:
+    """Move a staged article into place, keeping the old one until the new one is in."""
+    trash_dir.mkdir(parents=True, exist_ok=True)
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(dir=trash_dir, prefix=f"{target.name}."))
+        old.rmdir()
+        os.rename(target, old)
+    try:
+        # NOTE: two renames, so a reader may see the article missing for a moment.
+        os.rename(staging, target)
+    except OSError:
+        if old is not None:
+            os.rename(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# The build -----------------------------------------------------------------------
+
+
+def discover_notebooks(notebooks_dir: Path) -> list[Path]:
+    """Return the article notebooks: ``*.ipynb`` not starting with ``_``, sorted by name."""
+    if not notebooks_dir.is_dir():
+        raise BuildError(f"Dossier de notebooks introuvable : {notebooks_dir}.")
+    return sorted(p for p in notebooks_dir.glob("*.ipynb") if not p.name.startswith(("_", ".")))
+
+
+def _lock(output_dir: Path, timeout: float) -> filelock.BaseFileLock:
+    build_dir = output_dir / BUILD_DIR
+    build_dir.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(build_dir / "lock"))
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        logger.warning("Une autre construction est en cours dans %s : attente de sa fin (verrou %s)…",
+                       output_dir, lock.lock_file)
+        try:
+            lock.acquire(timeout=timeout)
+        except filelock.Timeout:
+            raise BuildLockTimeout(
+                f"La construction en cours dans {output_dir} n'a pas libéré le verrou {lock.lock_file} "
+                f"après {timeout:.0f} s. Vérifiez qu'aucune construction n'est bloquée, puis relancez."
+            ) from None
+        logger.info("Verrou obtenu, la construction démarre.")
+    return lock
+
+
+def build_site(options: BuildOptions) -> BuildReport:
+    """Build the requested articles and the site around them.
+
+    Returns
+    -------
+    BuildReport
+        One result per article considered. ``report.ok`` is False when an article
+        failed or the site has broken links; the other articles are still built.
+
+    Raises
+    ------
+    BuildError
+        Before any article runs: unknown slug or template, no kernel, locked output.
+    """
+    started = time.perf_counter()
+    check_template(options.template)
+    output_dir = options.output_dir.resolve()
+    lock = _lock(output_dir, options.lock_timeout)
+    try:
+        return _build_locked(options, output_dir, started)
+    finally:
+        lock.release()
+
+
+def _read_notebooks(options: BuildOptions, report: BuildReport) -> dict[str, tuple[Path, dict[str, Any], ArticleMeta]]:
+    import nbformat
+
+    from bureau_data.publish.metadata import read_metadata
+
+    articles: dict[str, tuple[Path, dict[str, Any], ArticleMeta]] = {}
+    for path in discover_notebooks(options.notebooks_dir):
+        try:
+            nb = nbformat.read(path, as_version=4)
+            meta = read_metadata(nb, path)
+        except MetadataError as exc:
+            report.results.append(ArticleResult(path.stem, path, "failed", str(exc)))
+            continue
+        except (OSError, ValueError) as exc:
+            report.results.append(ArticleResult(path.stem, path, "failed", f"Notebook illisible {path} : {exc}"))
+            continue
+        articles[meta.slug] = (path, nb, meta)
+    return articles
+
+
+def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> BuildReport:
+    report = BuildReport()
+    articles = _read_notebooks(options, report)
+    if options.slugs:
+        unknown = [slug for slug in options.slugs if slug not in articles]
+        if unknown:
+            raise BuildError(
+                f"Article(s) inconnu(s) : {', '.join(unknown)}. Articles disponibles dans "
+                f"{options.notebooks_dir} : {', '.join(sorted(articles)) or 'aucun'}."
+            )
+        report.results = [r for r in report.results if r.slug in options.slugs]
+    selected = {slug: item for slug, item in articles.items()
+                if (not options.slugs or slug in options.slugs) and (options.drafts or not item[2].draft)}
+
+    state = load_state(output_dir)
+    library = library_fingerprint()
+    template = template_fingerprint()
+    kernel: str | None = None
+    jobs: list[_Job] = []
+    planned = set(SITE_FILES) | {f"{slug}/index.html" for slug in articles} | {
+        f"{slug}/index.html" for slug in state["articles"]}
+    for slug, (path, nb, _meta) in sorted(selected.items()):
+        previous = state["articles"].get(slug)
+        fingerprint = notebook_fingerprint(nb)
+        reason = _rebuild_reason(options, output_dir, previous, fingerprint, library, template)
+        if reason is None:
+            report.results.append(ArticleResult(slug, path, "skipped", "inchangé"))
+            continue
+        if kernel is None:
+            from bureau_data.publish.execute import resolve_kernel
+
+            kernel = resolve_kernel(options.kernel)
+        if reason != "nouveau":
+            logger.info("%s : reconstruction (%s)", slug, reason)
+        jobs.append(_Job(path, slug, output_dir, kernel, options.cell_timeout, options.html_budget,
+                         options.site_url, options.template, tuple(sorted(planned))))
+
+    for sub in ("staging", "provenance", "trash", "logs"):
+        (output_dir / BUILD_DIR / sub).mkdir(parents=True, exist_ok=True)
+    for outcome in _run_jobs(jobs, options.jobs):
+        job = next(j for j in jobs if j.slug == outcome.slug)
+        if not outcome.ok:
+            report.results.append(ArticleResult(outcome.slug, job.notebook, "failed", outcome.message,
+                                                seconds=outcome.seconds))
+            continue
+        _publish(Path(outcome.staging), output_dir / outcome.slug, output_dir / BUILD_DIR / "trash")
+        provenance_dir = output_dir / BUILD_DIR / "provenance"
+        os.replace(provenance_dir / f"{outcome.slug}.jsonl.new", provenance_dir / f"{outcome.slug}.jsonl")
+        state["articles"][outcome.slug] = {
+            "notebook": str(job.notebook),
+            "notebook_sha256": notebook_fingerprint(selected[outcome.slug][1]),
+            "library_sha256": library,
+            "template_sha256": template,
+            "settings_sha256": _settings_fingerprint(options),
+            "data_files": outcome.data_files,
+            "meta": outcome.meta,
+            "thumbnail": outcome.thumbnail,
+            "html_size": outcome.html_size,
+        }
+        report.results.append(ArticleResult(outcome.slug, job.notebook, "built", html_size=outcome.html_size,
+                                            seconds=outcome.seconds, warnings=outcome.warnings))
+    report.results.sort(key=lambda r: r.slug)
+
+    # Articles whose notebook is gone, or that became drafts, leave the index.
+    published = [
+        {"meta": entry["meta"], "thumbnail": entry.get("thumbnail")}
+        for slug, entry in sorted(state["articles"].items())
+        if slug in articles and (options.drafts or not articles[slug][2].draft)
+        and (output_dir / slug / "index.html").is_file()
+    ]
+    for name, content in render_site_files(published, options.site_url).items():
+        write_if_changed(output_dir / name, content)
+    _save_state(output_dir, state)
+    try:
+        check_site_links(output_dir)
+    except BrokenLinksError as exc:
+        report.site_errors.append(str(exc))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _rebuild_reason(options: BuildOptions, output_dir: Path, previous: dict[str, Any] | None,
+                    fingerprint: str, library: str, template: str) -> str | None:
+    """Return why an article must be rebuilt, or None when it is up to date."""
+    if options.force:
+        return "reconstruction forcée"
+    if previous is None:
+        return "nouveau"
+    slug = previous["meta"]["slug"]
+    if not (output_dir / slug / "index.html").is_file():
+        return "page absente du site"
+    if previous["notebook_sha256"] != fingerprint:
+        return "notebook modifié"
+    if previous["library_sha256"] != library:
+        return "bibliothèque bureau_data modifiée"
+    if previous["template_sha256"] != template:
+        return "modèle modifié"
+    if previous["settings_sha256"] != _settings_fingerprint(options):
+        return "réglages de construction modifiés"
+    same, reason = data_files_unchanged(previous["data_files"])
+    if not same:
+        return reason
+    return None
+
+
+def _run_jobs(jobs: list[_Job], workers: int) -> list[_Outcome]:
+    if not jobs:
+        return []
+    if workers <= 1 or len(jobs) == 1:
+        return [_build_one(job) for job in jobs]
+    # spawn, not fork: the parent may hold threads (ZeroMQ, logging) that fork would copy
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        return list(pool.map(_build_one, jobs))

@@ -1,0 +1,248 @@
+"""Execution of one article notebook with nbclient, in the build's own kernel.
+
+The build never trusts ``metadata.kernelspec`` of the notebook: whoever saved it last
+may have had a kernel that exists only on their machine. It runs a fixed kernel (the
+``bureau-data`` kernel that ``make install`` registers, or this interpreter's
+``ipykernel``), in the notebook's folder, with a time limit per cell, and injects a
+first cell that sets the matplotlib backend and resolution. Any output of type
+``error`` fails the article, even when the kernel replied ``ok`` (``%%time`` and some
+magics print the traceback but swallow the exception), unless the cell is tagged
+``raises-exception``.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+
+from bureau_data.config import ENV_PROVENANCE_LOG
+from bureau_data.errors import BuildError
+from bureau_data.publish.build import DEFAULT_CELL_TIMEOUT
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_KERNEL = "bureau-data"
+FALLBACK_KERNEL = "python3"  # ipykernel's own spec for the interpreter running the build
+
+FIGURE_DPI = 100  # resolution of plain matplotlib figures (``plt.show()``)
+SETUP_TAG = "bureau-data-setup"
+
+# The first cell the build injects, removed again after execution. It fixes the
+# backend, the resolution and the PNG metadata, so the same figure gives the same bytes.
+SETUP_SOURCE = f"""\
+%matplotlib inline
+import matplotlib
+from matplotlib_inline.backend_inline import set_matplotlib_formats
+matplotlib.rcParams["figure.dpi"] = {FIGURE_DPI}
+matplotlib.rcParams["savefig.dpi"] = {FIGURE_DPI}
+matplotlib.rcParams["svg.hashsalt"] = "bureau-data"
+set_matplotlib_formats("png", bbox_inches="tight", dpi={FIGURE_DPI}, metadata={{"Software": None}})
+del set_matplotlib_formats
+"""
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class KernelNotFoundError(BuildError):
+    """The kernel the build is configured to use is not installed."""
+
+
+class CellFailure(BuildError):
+    """A cell of an article notebook raised, printed an error or timed out."""
+
+    def __init__(self, notebook: Path, cell_index: int, source: str, reason: str, traceback: str) -> None:
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.source = source
+        self.reason = reason
+        self.traceback = traceback
+        where = "la cellule de préparation ajoutée par la construction" if cell_index < 0 else (
+            f"la cellule {cell_index} (index à partir de 0)"
+        )
+        message = (
+            f"Échec de l'article {notebook} : {where} : {reason}.\n"
+            f"--- Source de la cellule ---\n{source.rstrip()}\n"
+        )
+        if traceback:
+            message += f"--- Trace ---\n{traceback.rstrip()}\n"
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.notebook, self.cell_index, self.source, self.reason, self.traceback))
+
+
+def strip_ansi(text: str) -> str:
+    """Remove the terminal colour codes of an IPython traceback."""
+    return _ANSI.sub("", text)
+
+
+def available_kernels() -> dict[str, str]:
+    """Return the installed kernels, name to resource folder, sorted by name."""
+    return dict(sorted(KernelSpecManager().find_kernel_specs().items()))
+
+
+def resolve_kernel(requested: str | None) -> str:
+    """Return the name of the kernel to run articles with.
+
+    Parameters
+    ----------
+    requested
+        A kernel name chosen by the user, or None for the default: the
+        ``bureau-data`` kernel when installed, otherwise ``python3`` (the ipykernel
+        of the interpreter running the build).
+
+    Raises
+    ------
+    KernelNotFoundError
+        When the requested kernel, or both defaults, are missing. The message lists
+        the installed kernels.
+    """
+    kernels = available_kernels()
+    candidates = [requested] if requested else [DEFAULT_KERNEL, FALLBACK_KERNEL]
+    for name in candidates:
+        if name in kernels:
+            return name
+    listed = ", ".join(kernels) or "aucun"
+    raise KernelNotFoundError(
+        f"Noyau Jupyter introuvable : {' ni '.join(repr(c) for c in candidates)}. "
+        f"Noyaux installés : {listed}. Lancez « make install » (qui installe le noyau "
+        f"{DEFAULT_KERNEL!r}) ou choisissez un noyau installé avec --noyau."
+    )
+
+
+def _setup_cell() -> NotebookNode:
+    cell = nbformat.v4.new_code_cell(SETUP_SOURCE)
+    cell.metadata["tags"] = [SETUP_TAG]
+    return cell
+
+
+def _error_traceback(output: dict[str, Any]) -> str:
+    lines = output.get("traceback") or [f"{output.get('ename', '')}: {output.get('evalue', '')}"]
+    return strip_ansi("\n".join(lines))
+
+
+class _ArticleClient(NotebookClient):
+    """NotebookClient that fails on error outputs and names the article's cell."""
+
+    def __init__(self, nb: NotebookNode, *, notebook_path: Path, **kwargs: Any) -> None:
+        super().__init__(nb, **kwargs)
+        self.notebook_path = notebook_path
+
+    async def async_execute_cell(self, cell: NotebookNode, cell_index: int, execution_count: int | None = None,
+                                 store_history: bool = True) -> NotebookNode:
+        index = cell_index - 1  # the injected setup cell comes first
+        try:
+            result = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        except CellTimeoutError:
+            raise CellFailure(
+                self.notebook_path, index, cell.source,
+                f"délai dépassé : la cellule tourne depuis plus de {self.timeout} s (délai par cellule)",
+                "",
+            ) from None
+        except CellExecutionError as exc:
+            raise CellFailure(self.notebook_path, index, cell.source, f"exception {exc.ename} : {exc.evalue}",
+                              _strip_cell_error(exc)) from None
+        except DeadKernelError:
+            raise CellFailure(self.notebook_path, index, cell.source,
+                              "le noyau s'est arrêté (mémoire épuisée ou plantage)", "") from None
+
+        if "raises-exception" not in cell.metadata.get("tags", []):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    raise CellFailure(
+                        self.notebook_path, index, cell.source,
+                        f"sortie d'erreur {output.get('ename', '')} : {output.get('evalue', '')} "
+                        "(l'exception a été affichée mais pas propagée, par exemple par %%time)",
+                        _error_traceback(output),
+                    )
+        return result
+
+
+def _strip_cell_error(exc: CellExecutionError) -> str:
+    return strip_ansi(exc.traceback or f"{exc.ename}: {exc.evalue}")
+
+
+@dataclass(frozen=True)
+class ExecutionSettings:
+    """How the build runs notebooks."""
+
+    kernel_name: str
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT
+
+
+def kernel_environment(provenance_log: Path) -> dict[str, str]:
+    """Return the environment of the kernel: this process's, plus the build's variables."""
+    env = dict(os.environ)
+    env[ENV_PROVENANCE_LOG] = str(provenance_log)
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["PYTHONHASHSEED"] = "0"  # stable set and dict-of-set ordering in printed outputs
+    env.pop("JPY_PARENT_PID", None)
+    return env
+
+
+def execute_notebook(path: Path, settings: ExecutionSettings, provenance_log: Path,
+                     kernel_log: Path | None = None) -> NotebookNode:
+    """Execute a notebook and return the executed copy; the file itself is not modified.
+
+    Parameters
+    ----------
+    path
+        The notebook file.
+    settings
+        Kernel name and per-cell time limit.
+    provenance_log
+        The file the kernel's loaders append their provenance records to. It is
+        emptied first.
+    kernel_log
+        The file that receives the kernel process's own stderr (start-up warnings,
+        crash messages); None leaves it on the build's stderr.
+
+    Raises
+    ------
+    CellFailure
+        When a cell raises, prints an error output (unless tagged
+        ``raises-exception``), times out, or the kernel dies.
+    """
+    source = nbformat.read(path, as_version=4)
+    nb = copy.deepcopy(source)
+    nb.metadata["kernelspec"] = {"name": settings.kernel_name, "display_name": settings.kernel_name,
+                                 "language": "python"}
+    nb.cells.insert(0, _setup_cell())
+
+    provenance_log.parent.mkdir(parents=True, exist_ok=True)
+    provenance_log.write_text("", encoding="utf-8")
+    nbclient_logger = logging.getLogger("bureau_data.publish.nbclient")
+    nbclient_logger.setLevel(logging.WARNING)
+    client = _ArticleClient(
+        nb,
+        notebook_path=path,
+        kernel_name=settings.kernel_name,
+        timeout=settings.cell_timeout,
+        record_timing=False,
+        allow_errors=False,
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+        log=nbclient_logger,
+    )
+    logger.debug("Exécution de %s avec le noyau %s (Python %s)", path, settings.kernel_name, sys.version.split()[0])
+    if kernel_log is None:
+        client.execute(env=kernel_environment(provenance_log))
+    else:
+        with open(kernel_log, "ab") as stderr:
+            client.execute(env=kernel_environment(provenance_log), stderr=stderr)
+
+    nb.cells = [cell for cell in nb.cells if SETUP_TAG not in cell.metadata.get("tags", [])]
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb

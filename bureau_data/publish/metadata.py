@@ -1,0 +1,137 @@
+"""Article metadata stored in each notebook under ``metadata.bureau_data``.
+
+The fields are ``title``, ``date`` (YYYY-MM-DD), ``authors`` (list), ``summary``,
+``tags`` (list), ``slug`` and ``draft``. ``read_metadata`` checks every field and
+raises a French ``MetadataError`` naming the notebook and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bureau_data.errors import BuildError
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REQUIRED_FIELDS = ("title", "date", "authors", "summary", "tags", "slug", "draft")
+
+
+class MetadataError(BuildError):
+    """The ``metadata.bureau_data`` block of a notebook is missing or invalid."""
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """Validated metadata of one article."""
+
+    title: str
+    date: date
+    authors: tuple[str, ...]
+    summary: str
+    slug: str
+    draft: bool = False
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date"] = self.date.isoformat()
+        data["authors"] = list(self.authors)
+        data["tags"] = list(self.tags)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ArticleMeta:
+        return cls(
+            title=data["title"],
+            date=date.fromisoformat(data["date"]),
+            authors=tuple(data["authors"]),
+            summary=data["summary"],
+            slug=data["slug"],
+            draft=bool(data["draft"]),
+            tags=tuple(data["tags"]),
+        )
+
+
+def _fail(path: Path, field_name: str, problem: str) -> MetadataError:
+    return MetadataError(
+        f"Métadonnées invalides dans {path} : champ metadata.bureau_data.{field_name} {problem}. "
+        "Corrigez-le dans le notebook (menu Édition > Métadonnées du notebook dans JupyterLab)."
+    )
+
+
+def _text(block: dict[str, Any], name: str, path: Path) -> str:
+    value = block.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, name, f"doit être un texte non vide, trouvé {value!r}")
+    return value.strip()
+
+
+def _text_list(block: dict[str, Any], name: str, path: Path, *, allow_empty: bool) -> tuple[str, ...]:
+    value = block.get(name)
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise _fail(path, name, f"doit être une liste de textes non vides, trouvé {value!r}")
+    if not value and not allow_empty:
+        raise _fail(path, name, "doit contenir au moins un élément, trouvé une liste vide")
+    return tuple(item.strip() for item in value)
+
+
+def read_metadata(notebook: dict[str, Any], path: Path) -> ArticleMeta:
+    """Check and return the article metadata of a notebook.
+
+    Parameters
+    ----------
+    notebook
+        The notebook as read by ``nbformat`` (a dict-like node).
+    path
+        The notebook file, named in error messages.
+
+    Returns
+    -------
+    ArticleMeta
+
+    Raises
+    ------
+    MetadataError
+        When the block is missing, a field is missing or has the wrong type, the date
+        is not YYYY-MM-DD, or the slug differs from the file name.
+    """
+    block = notebook.get("metadata", {}).get("bureau_data")
+    if not isinstance(block, dict):
+        raise MetadataError(
+            f"Le notebook {path} n'a pas de bloc metadata.bureau_data. Ajoutez-le avec les champs "
+            f"{', '.join(REQUIRED_FIELDS)}, ou partez du modèle : bureau-data nouvel-article SLUG."
+        )
+    missing = [name for name in REQUIRED_FIELDS if name not in block]
+    if missing:
+        raise _fail(path, missing[0], f"est absent (champs manquants : {', '.join(missing)})")
+
+    raw_date = block["date"]
+    try:
+        if not isinstance(raw_date, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw_date):
+            raise ValueError(raw_date)
+        parsed_date = date.fromisoformat(raw_date)
+    except ValueError:
+        raise _fail(path, "date", f"doit être une date AAAA-MM-JJ, trouvé {raw_date!r}") from None
+
+    slug = _text(block, "slug", path)
+    if not SLUG_PATTERN.fullmatch(slug):
+        raise _fail(path, "slug", f"doit contenir des minuscules, chiffres et tirets, trouvé {slug!r}")
+    if slug != path.stem:
+        raise _fail(path, "slug", f"doit être égal au nom du fichier ({path.stem!r}), trouvé {slug!r}")
+
+    draft = block["draft"]
+    if not isinstance(draft, bool):
+        raise _fail(path, "draft", f"doit valoir true ou false, trouvé {draft!r}")
+
+    return ArticleMeta(
+        title=_text(block, "title", path),
+        date=parsed_date,
+        authors=_text_list(block, "authors", path, allow_empty=False),
+        summary=_text(block, "summary", path),
+        slug=slug,
+        draft=draft,
+        tags=_text_list(block, "tags", path, allow_empty=True),
+    )

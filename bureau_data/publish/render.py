@@ -1,0 +1,378 @@
+"""Rendering of an executed notebook as an article page, with nbconvert and our template.
+
+The exporter is nbconvert's ``HTMLExporter`` with the toolkit's own template
+(``templates/bureau``), Jinja autoescaping turned on, the ``TagRemovePreprocessor``
+configured on that same exporter, and a preprocessor that moves every image output
+to a file of its own (with its alternative text, caption and chart data). Markdown
+cells and HTML outputs pass through nh3 before they reach the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import markupsafe
+import nh3
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+from traitlets.config import Config
+
+from bureau_data.publish.execute import strip_ansi
+from bureau_data.publish.metadata import ArticleMeta
+from bureau_data.publish.site import (
+    CONTENT_SECURITY_POLICY,
+    TEMPLATE_NAME,
+    TEMPLATES_DIR,
+    check_template,
+    format_date_fr,
+)
+
+logger = logging.getLogger(__name__)
+
+WORDS_PER_MINUTE = 200
+_NBCONVERT_ALT = "No description has been provided for this image"
+
+_IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
+
+_SAFE_TAGS = set(nh3.ALLOWED_TAGS) - {"center", "map", "area"}
+_SAFE_ATTRIBUTES: dict[str, set[str]] = {
+    tag: set(attributes) for tag, attributes in nh3.ALLOWED_ATTRIBUTES.items()
+}
+_SAFE_ATTRIBUTES.setdefault("*", set()).update({"class", "id", "title", "lang"})
+_SAFE_ATTRIBUTES.setdefault("a", set()).update({"href", "title"})
+_SAFE_ATTRIBUTES["table"] = _SAFE_ATTRIBUTES.get("table", set()) | {"border"}
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+_MARKDOWN_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]", re.MULTILINE)
+
+
+def sanitize_html(text: str) -> markupsafe.Markup:
+    """Return ``text`` with scripts, event handlers, styles and unsafe URLs removed."""
+    cleaned = nh3.clean(
+        text,
+        tags=_SAFE_TAGS,
+        attributes=_SAFE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return markupsafe.Markup(cleaned)  # noqa: S704 - the text was just sanitised by nh3
+
+
+def shift_headings(text: str, shift: int) -> str:
+    """Move every heading of ``text`` down by ``shift`` levels (at most ``h6``)."""
+    if shift <= 0:
+        return text
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", text)
+
+
+def slugify(text: str) -> str:
+    """Return a file-name-safe slug of ``text`` (lowercase ASCII, digits, dashes)."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+@dataclass
+class Figure:
+    """An image output written to its own file."""
+
+    name: str
+    filename: str
+    alt: str
+    caption: str
+    title: str
+    source: str
+    csv_filename: str | None
+
+
+@dataclass
+class ArticlePage:
+    """What rendering an article produced, before it is written to disk."""
+
+    html: str
+    wordpress_html: str
+    files: dict[str, bytes]
+    figures: list[Figure]
+    warnings: list[str] = field(default_factory=list)
+
+
+class FigurePreprocessor(Preprocessor):  # type: ignore[misc]
+    """Move image outputs to ``figures/`` files and their chart data to ``donnees/``.
+
+    Each image output keeps, in ``output.metadata.bureau_figure``, the file name, the
+    alternative text and the caption for the template; the base64 data leaves the
+    notebook, so no image can end up inlined in the page.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        figures: list[Figure] = resources.setdefault("bureau_figures", [])
+        files: dict[str, bytes] = resources.setdefault("bureau_files", {})
+        warnings_list: list[str] = resources.setdefault("bureau_warnings", [])
+        used: set[str] = set()
+        for cell_index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            for output in cell.get("outputs", []):
+                if output.get("output_type") not in ("display_data", "execute_result"):
+                    continue
+                data = output.get("data", {})
+                mime = next((m for m in _IMAGE_TYPES if m in data), None)
+                if mime is None:
+                    continue
+                meta = output.get("metadata", {}).get("bureau_data") or {}
+                base = slugify(str(meta.get("name") or "")) or f"figure-{len(figures) + 1}"
+                name = base
+                suffix = 2
+                while name in used:
+                    name = f"{base}-{suffix}"
+                    suffix += 1
+                used.add(name)
+
+                payload = data[mime]
+                if mime == "image/svg+xml":
+                    content = (payload if isinstance(payload, str) else "".join(payload)).encode("utf-8")
+                else:
+                    content = base64.b64decode(payload if isinstance(payload, str) else "".join(payload))
+                filename = f"figures/{name}.{_IMAGE_TYPES[mime]}"
+                files[filename] = content
+
+                alt = str(meta.get("alt") or "").strip()
+                if not alt:
+                    warnings_list.append(
+                        f"cellule {cell_index} : image sans texte alternatif ({filename}). "
+                        "Terminez le graphique par plot.finish(..., alt=...) puis plot.show(fig)."
+                    )
+                    alt = "Graphique sans description textuelle"
+                csv_filename = None
+                csv_text = meta.get("csv")
+                if isinstance(csv_text, str) and csv_text:
+                    csv_filename = f"donnees/{name}.csv"
+                    files[csv_filename] = csv_text.encode("utf-8")
+                figure = Figure(
+                    name=name,
+                    filename=filename,
+                    alt=alt,
+                    caption=str(meta.get("caption") or ""),
+                    title=str(meta.get("title") or ""),
+                    source=str(meta.get("source") or ""),
+                    csv_filename=csv_filename,
+                )
+                figures.append(figure)
+                output.metadata["bureau_figure"] = {
+                    "src": filename, "alt": figure.alt, "caption": figure.caption,
+                    "csv": csv_filename,
+                }
+                output["data"] = {}
+        return nb, resources
+
+
+def _heading_shift(nb: NotebookNode) -> int:
+    """Return how far to move headings down so the smallest is ``h2`` (``h1`` is the title)."""
+    levels = [
+        len(match.group(1))
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        for match in _MARKDOWN_HEADING.finditer(cell.source)
+    ]
+    return max(0, 2 - min(levels)) if levels else 0
+
+
+def reading_minutes(nb: NotebookNode) -> int:
+    """Return the estimated reading time in minutes, at 200 words a minute."""
+    words = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            words += len(cell.source.split())
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown")
+            if text:
+                words += len((text if isinstance(text, str) else "".join(text)).split())
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
+def sources_block(records: list[Any], methods: list[dict[str, str]]) -> dict[str, Any]:
+    """Return the « Sources et méthode » data for the template, from the provenance log."""
+    from bureau_data.catalogue import load_catalogue
+    from bureau_data.errors import CatalogueError
+
+    try:
+        catalogue = load_catalogue()
+    except CatalogueError as exc:
+        logger.warning("Catalogue illisible, liens de licence omis : %s", exc)
+        catalogue = {}
+    sources = []
+    for record in records:
+        retrieved = record.retrieved_at[:10]
+        try:
+            retrieved_fr = format_date_fr(date.fromisoformat(retrieved))
+        except ValueError:
+            retrieved_fr = record.retrieved_at
+        dataset = catalogue.get(record.dataset)
+        sources.append({
+            "dataset": record.dataset,
+            "publisher": record.publisher,
+            "title": record.title,
+            "url": record.url,
+            "retrieved": retrieved,
+            "retrieved_fr": retrieved_fr,
+            "sha256": record.sha256,
+            "licence": record.licence,
+            "licence_url": getattr(dataset, "licence_url", "") if dataset is not None else "",
+            "filename": Path(record.path).name,
+        })
+    method_items = [
+        {"title": item["title"], "paragraphs": _paragraphs(item["text"])} for item in methods
+    ]
+    return {"sources": sources, "methods": method_items}
+
+
+class ArticleExporter(HTMLExporter):  # type: ignore[misc]
+    """nbconvert's HTML exporter with Jinja autoescaping on and the blog's filters."""
+
+    def _create_environment(self) -> Any:
+        environment = super()._create_environment()
+        environment.autoescape = True
+        return environment
+
+    def default_filters(self) -> Any:
+        yield from super().default_filters()
+        yield ("sanitize_html", sanitize_html)
+        yield ("shift_headings", lambda text, shift: markupsafe.Markup(shift_headings(str(text), shift)))
+        yield ("strip_ansi", strip_ansi)
+
+
+def make_exporter(template_name: str = TEMPLATE_NAME, template_file: str = "index.html.j2") -> ArticleExporter:
+    """Return the exporter of article pages, with the tag rules configured on it.
+
+    Cell tags: ``remove_cell`` drops the cell, ``remove_input`` drops its code,
+    ``remove_output`` drops its outputs, ``show_input`` shows its code unfolded and
+    ``hide_input`` keeps it folded (the default).
+
+    Raises
+    ------
+    TemplateError
+        When ``template_name`` is not one of the toolkit's templates.
+    """
+    check_template(template_name)
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
+    config.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
+    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove_output"}
+    config.HTMLExporter.exclude_anchor_links = True
+    config.HTMLExporter.embed_images = False
+    exporter = ArticleExporter(
+        config=config,
+        template_name=template_name,
+        template_file=template_file,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+    )
+    exporter.register_preprocessor(FigurePreprocessor(), enabled=True)
+    quiet = logging.getLogger("bureau_data.publish.nbconvert")
+    quiet.setLevel(logging.ERROR)  # image alt texts are checked, in French, by this module
+    exporter.log = quiet
+    return exporter
+
+
+def render_article(
+    nb: NotebookNode,
+    meta: ArticleMeta,
+    *,
+    records: list[Any],
+    methods: list[dict[str, str]],
+    site_url: str,
+    template_name: str = TEMPLATE_NAME,
+) -> ArticlePage:
+    """Render an executed notebook as the article page and its WordPress variant.
+
+    Parameters
+    ----------
+    nb
+        The executed notebook (a copy is not needed: the exporter works on its own).
+    meta
+        The article's metadata.
+    records, methods
+        The provenance records and method paragraphs of the build's log.
+    site_url
+        Absolute URL of the site root, ending with ``/``: the WordPress variant
+        points its images and downloads there.
+    template_name
+        Must be the toolkit's template.
+
+    Returns
+    -------
+    ArticlePage
+        The two HTML texts and the files (figures, CSV, README) to write beside them.
+    """
+    context = {
+        "meta": meta,
+        "date_fr": format_date_fr(meta.date),
+        "reading_minutes": reading_minutes(nb),
+        "heading_shift": _heading_shift(nb),
+        "csp": CONTENT_SECURITY_POLICY,
+        "asset_base": "",
+        **sources_block(records, methods),
+    }
+    exporter = make_exporter(template_name)
+    body, resources = exporter.from_notebook_node(nb, resources={"bureau": context})
+    figures: list[Figure] = resources.get("bureau_figures", [])
+    files: dict[str, bytes] = dict(resources.get("bureau_files", {}))
+    warnings_list: list[str] = list(resources.get("bureau_warnings", []))
+
+    # nbconvert gives an English placeholder to Markdown images written without alt text.
+    missing_alt = body.count(f'alt="{_NBCONVERT_ALT}"')
+    if missing_alt:
+        warnings_list.append(f"{missing_alt} image(s) Markdown sans texte alternatif : ajoutez-le, ![description](image.png)")
+        body = body.replace(f'alt="{_NBCONVERT_ALT}"', 'alt="Image sans description"')
+
+    stderr_count = sum(
+        1 for cell in nb.cells for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream" and output.get("name") == "stderr"
+    )
+    if stderr_count:
+        warnings_list.append(f"{stderr_count} sortie(s) d'erreur standard (stderr) non publiée(s)")
+
+    if any(figure.csv_filename for figure in figures):
+        files["donnees/LISEZMOI.txt"] = _data_readme(meta, figures, context["sources"]).encode("utf-8")
+
+    # The exporter deep-copies ``nb`` before its preprocessors run, so the WordPress
+    # variant starts again from the executed notebook, with absolute asset URLs.
+    wordpress_context = dict(context, asset_base=f"{site_url}{meta.slug}/")
+    wp_exporter = make_exporter(template_name, template_file="wordpress.html.j2")
+    wordpress, _ = wp_exporter.from_notebook_node(nb, resources={"bureau": wordpress_context})
+    wordpress = wordpress.replace(f'alt="{_NBCONVERT_ALT}"', 'alt="Image sans description"')
+    return ArticlePage(html=body, wordpress_html=wordpress, files=files, figures=figures,
+                       warnings=warnings_list)
+
+
+def _data_readme(meta: ArticleMeta, figures: list[Figure], sources: list[dict[str, Any]]) -> str:
+    lines = [
+        f"Données des graphiques de l'article « {meta.title} »",
+        "",
+        "Chaque fichier CSV contient les données d'un graphique de l'article, encodées en UTF-8,",
+        "séparateur virgule, point décimal.",
+        "",
+    ]
+    for figure in figures:
+        if figure.csv_filename:
+            label = figure.title or figure.caption or figure.alt
+            lines.append(f"- {Path(figure.csv_filename).name} : {label}")
+    if sources:
+        lines += ["", "Sources :"]
+        for source in sources:
+            lines.append(f"- {source['publisher']}, « {source['title']} », {source['url']} "
+                         f"(licence : {source['licence']}, récupéré le {source['retrieved_fr']})")
+    lines += ["", "Fichiers produits par bureau-data à partir des sources ci-dessus.", ""]
+    return "\n".join(lines)

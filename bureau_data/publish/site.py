@@ -1,0 +1,232 @@
+"""The site around the articles: index, Atom feed, sitemap, style sheet, link check.
+
+Every page is produced with Jinja autoescaping on and carries the same restrictive
+Content-Security-Policy. Files are replaced atomically and only when their bytes
+change, so a build with nothing new leaves the site untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bureau_data.errors import BuildError
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "bureau"
+SITE_TITLE = "Bureau ouvert · les articles"
+
+# The one policy of every page: no script at all, styles and images from the site only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'"
+)
+
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre")
+
+
+class TemplateError(BuildError):
+    """The requested template is not one of the toolkit's templates."""
+
+
+class BrokenLinksError(BuildError):
+    """Pages of the site link to files that do not exist."""
+
+
+def available_templates() -> list[str]:
+    """Return the names of the toolkit's article templates."""
+    return sorted(path.parent.name for path in TEMPLATES_DIR.glob("*/conf.json"))
+
+
+def check_template(name: str) -> str:
+    """Return ``name`` if it is one of the toolkit's templates, else raise ``TemplateError``.
+
+    nbconvert's own names (``basic``, ``full``, ``lab``, ``classic``) are rejected up
+    front: their layout changed between nbconvert versions, and they neither hide code
+    nor sanitise outputs the way the blog needs.
+    """
+    templates = available_templates()
+    if name not in templates:
+        raise TemplateError(
+            f"Modèle d'article inconnu : {name!r}. Modèles disponibles : {', '.join(templates)}. "
+            "Les modèles de nbconvert (basic, full, lab, classic) ne sont pas acceptés."
+        )
+    return name
+
+
+def format_date_fr(value: date) -> str:
+    """Return ``value`` as a French date, « 4 décembre 2026 » (« 1er » for the first day).
+
+    Uses ``bureau_data.french.format_date`` when that module is installed, so the site
+    and the charts write dates the same way.
+    """
+    try:
+        from bureau_data.french import format_date
+    except ImportError:
+        pass
+    else:
+        return str(format_date(value))
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def write_if_changed(path: Path, content: bytes) -> bool:
+    """Write ``content`` to ``path`` atomically unless the file already holds those bytes.
+
+    Returns
+    -------
+    bool
+        True when the file was written.
+    """
+    try:
+        if path.read_bytes() == content:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR / "site")),
+        autoescape=select_autoescape(["html", "xml", "j2"], default=True),
+        keep_trailing_newline=True,
+    )
+    env.filters["date_fr"] = format_date_fr
+    return env
+
+
+def style_sheet() -> str:
+    """Return the site's CSS: the static sheet plus Pygments colours, light then dark."""
+    from pygments.formatters import HtmlFormatter
+
+    static = (TEMPLATES_DIR / "site" / "style.css").read_text(encoding="utf-8")
+    light = HtmlFormatter(style="default").get_style_defs(".highlight")
+    dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")
+    dark_indented = "\n".join(f"  {line}" for line in dark.splitlines())
+    return (
+        f"{static}\n/* Coloration du code (Pygments) */\n{light}\n"
+        f"@media (prefers-color-scheme: dark) {{\n{dark_indented}\n}}\n"
+    )
+
+
+def render_site_files(articles: list[dict[str, Any]], site_url: str) -> dict[str, bytes]:
+    """Return the index, feed, sitemap and style sheet for the published ``articles``.
+
+    Parameters
+    ----------
+    articles
+        One dict per published article, with ``meta`` (ArticleMeta fields as JSON)
+        and ``thumbnail`` (path of the first figure inside the article folder, or None).
+    site_url
+        Absolute URL of the site root, ending with ``/``.
+    """
+    entries = sorted(
+        articles, key=lambda item: (item["meta"]["date"], item["meta"]["slug"]), reverse=True
+    )
+    for entry in entries:
+        entry["date"] = date.fromisoformat(entry["meta"]["date"])
+    env = _environment()
+    context = {
+        "articles": entries,
+        "site_url": site_url,
+        "site_title": SITE_TITLE,
+        "csp": CONTENT_SECURITY_POLICY,
+        "updated": entries[0]["meta"]["date"] if entries else "1970-01-01",
+    }
+    return {
+        "index.html": env.get_template("index.html.j2").render(context).encode("utf-8"),
+        "feed.xml": env.get_template("feed.xml.j2").render(context).encode("utf-8"),
+        "sitemap.xml": env.get_template("sitemap.xml.j2").render(context).encode("utf-8"),
+        "style.css": style_sheet().encode("utf-8"),
+    }
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name in ("href", "src"):
+                self.links.append(value)
+
+
+def internal_links(html_text: str) -> list[str]:
+    """Return the ``href`` and ``src`` values of a page that point inside the site."""
+    collector = _LinkCollector()
+    collector.feed(html_text)
+    result = []
+    for link in collector.links:
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue  # absolute URL, mailto: or a fragment of the same page
+        result.append(unquote(parts.path))
+    return result
+
+
+def missing_targets(html_text: str, page: Path, root: Path, exists: Callable[[Path], bool]) -> list[str]:
+    """Return the internal links of a page (as if stored at ``page``) whose target is missing.
+
+    ``root`` is the site root, and links may not leave it. ``exists`` tells whether a
+    file will be there: the build passes one that also knows the staged files.
+    """
+    missing = []
+    root = Path(os.path.normpath(root))
+    for link in internal_links(html_text):
+        target = (root / link.lstrip("/")) if link.startswith("/") else (page.parent / link)
+        target = Path(os.path.normpath(target))
+        if link.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(root):
+            missing.append(f"{link} (hors du site)")
+        elif not exists(target):
+            missing.append(link)
+    return missing
+
+
+def broken_links(page: Path, root: Path) -> list[str]:
+    """Return the internal links of the page file ``page`` whose target file is missing."""
+    return missing_targets(page.read_text(encoding="utf-8"), page, root, Path.is_file)
+
+
+def check_site_links(root: Path) -> None:
+    """Check every internal link of every page under ``root``.
+
+    Raises
+    ------
+    BrokenLinksError
+        Listing each page and its missing targets.
+    """
+    problems = []
+    for page in sorted(root.rglob("*.html")):
+        if ".build" in page.relative_to(root).parts:
+            continue
+        missing = broken_links(page, root)
+        if missing:
+            problems.append(f"{page.relative_to(root)} : {', '.join(missing)}")
+    if problems:
+        raise BrokenLinksError(
+            "Liens internes cassés dans le site :\n  " + "\n  ".join(problems)
+            + "\nCorrigez les liens dans les notebooks, puis relancez la construction."
+        )
