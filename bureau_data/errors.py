@@ -30,6 +30,14 @@ class OfflineError(DownloadError):
     """A file is needed but offline mode forbids downloading it."""
 
 
+class IncompleteDownloadError(DownloadError):
+    """A downloaded body was shorter than announced or failed its integrity check."""
+
+
+class CacheWriteError(DownloadError):
+    """The cache folder cannot be written (full disk, read-only folder, no permission)."""
+
+
 class ArchiveError(BureauDataError, ValueError):
     """A zip archive is damaged or contains an unsafe member."""
 

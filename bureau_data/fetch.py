@@ -3,6 +3,13 @@
 ``fetch(dataset_id)`` is the one entry point the loaders use. It returns the path of a
 complete, checked raw file and its provenance record. Raw files are kept byte for byte
 as published. Nothing happens at import time.
+
+The cache keeps each download at ``<cache>/raw/<dataset id>/<filename>``, with its record
+beside it in ``<filename>.provenance.json`` and a lock file ``<filename>.lock``. A cached
+copy younger than ``BUREAU_DATA_MAX_AGE`` is used as is. An older one is revalidated
+with a conditional request (ETag and Last-Modified sent back exactly as received), so an
+unchanged file is not downloaded again; a file whose server sends no validator is
+downloaded again once its maximum age has passed.
 """
 
 from __future__ import annotations
@@ -11,25 +18,42 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
+import re
+import time
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import requests
+import filelock
 
+from bureau_data._download import (
+    Downloaded,
+    NotModified,
+    cache_write_error,
+    download,
+    iso_utc,
+)
 from bureau_data.catalogue import Dataset, get_dataset
-from bureau_data.config import ENV_LOCAL_DIR, ENV_OFFLINE, Settings, get_settings
-from bureau_data.errors import CatalogueError, DownloadError, OfflineError
+from bureau_data.config import (
+    ENV_LOCAL_DIR,
+    ENV_MANIFEST,
+    ENV_OFFLINE,
+    Settings,
+    get_settings,
+)
+from bureau_data.errors import CacheWriteError, CatalogueError, DownloadError, OfflineError
 from bureau_data.provenance import ProvenanceRecord, log_use
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 1 << 16
-CONNECT_TIMEOUT = 10  # seconds to open the connection
-READ_TIMEOUT = 60  # seconds without a byte before giving up
+LOCK_TIMEOUT_SECONDS = 3600.0  # longest wait for another process's download of the same file
+_LOCK_NOTICE_SECONDS = 1.0  # after this wait, log that another process holds the lock
+# A dataset id or file name becomes one path component of the cache: no separator, no
+# control character, no leading dot (temporary files start with one), no reserved suffix.
+_UNSAFE_COMPONENT = re.compile(r"[/\\\x00-\x1f]|^\.|\.lock$|\.provenance\.json$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +62,22 @@ class FetchedFile:
 
     path: Path
     record: ProvenanceRecord
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """A downloaded file found in the cache: its record and when it was last checked."""
+
+    path: Path
+    record: ProvenanceRecord
+    checked_at: float  # POSIX time of the download or of the last 304 answer
+
+    def age_seconds(self, now: float | None = None) -> float:
+        """Return the seconds since the file was last downloaded or revalidated."""
+        return max(0.0, (time.time() if now is None else now) - self.checked_at)
+
+
+# --- hashing -------------------------------------------------------------------------
 
 
 def sha256_file(path: Path) -> str:
@@ -55,72 +95,159 @@ def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
     return sha256_file(Path(path))
 
 
-def _iso_utc(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _local_hash_file(settings: Settings, path: Path) -> Path:
+    key = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:32]
+    return settings.cache_dir / "local-sha256" / f"{key}.json"
+
+
+def local_sha256(path: Path, settings: Settings) -> str:
+    """Return the sha256 of a local data file, remembered across processes.
+
+    The hash is kept in the cache folder with the file's size and mtime and reused while
+    both are unchanged, so a new process does not hash large raw files again. When the
+    cache folder is not writable the hash is only kept in memory.
+    """
+    stat = path.stat()
+    memo = _local_hash_file(settings, path)
+    try:
+        stored = json.loads(memo.read_text(encoding="utf-8"))
+        if (stored.get("path"), stored.get("size"), stored.get("mtime_ns")) == (
+                str(path), stat.st_size, stat.st_mtime_ns):
+            return str(stored["sha256"])
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    digest = _sha256_cached(str(path), stat.st_size, stat.st_mtime_ns)
+    entry = {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
+    try:
+        _write_json_atomic(memo, entry)
+    except OSError as exc:
+        logger.debug("Empreinte de %s non mémorisée dans %s : %s", path, memo, exc)
+    return digest
+
+
+# --- the local data folder -----------------------------------------------------------
 
 
 def _read_manifest(manifest: Path) -> dict[str, str]:
     files = sorted(manifest.glob("*.toml")) if manifest.is_dir() else [manifest]
     mapping: dict[str, str] = {}
+    origin: dict[str, Path] = {}
     for file in files:
         try:
             content = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise CatalogueError(f"Manifeste illisible {file} : {exc}") from exc
-        for dataset_id, relative in content.get("files", {}).items():
-            mapping[dataset_id] = str(relative)
+        table = content.get("files", {})
+        if not isinstance(table, dict):
+            raise CatalogueError(
+                f"Manifeste {file} : [files] doit être une table « id = \"chemin\" », "
+                f"trouvé {type(table).__name__}."
+            )
+        for dataset_id, relative in table.items():
+            if not isinstance(relative, str) or not relative.strip():
+                raise CatalogueError(
+                    f"Manifeste {file} : le chemin de {dataset_id!r} doit être un texte non vide, "
+                    f"trouvé {relative!r}."
+                )
+            if dataset_id in mapping and mapping[dataset_id] != relative:
+                raise CatalogueError(
+                    f"Le jeu {dataset_id!r} a deux fichiers dans le manifeste : {mapping[dataset_id]!r} "
+                    f"({origin[dataset_id].name}) et {relative!r} ({file.name}). Gardez-en un."
+                )
+            mapping[dataset_id] = relative
+            origin[dataset_id] = file
     return mapping
 
 
-def local_path(dataset: Dataset, settings: Settings) -> Path:
-    """Return the file of ``dataset`` inside the local data folder."""
-    assert settings.local_dir is not None
+def read_manifest(settings: Settings | None = None) -> dict[str, str]:
+    """Return the manifest of the local data folder: dataset id -> path relative to it.
+
+    Raises
+    ------
+    CatalogueError
+        When the manifest is missing, unreadable or maps one id to two files.
+    """
+    settings = settings or get_settings()
     if settings.manifest is None or not settings.manifest.exists():
         raise CatalogueError(
-            f"Aucun manifeste pour le dossier local {settings.local_dir} : "
-            "définissez BUREAU_DATA_MANIFEST (fichier ou dossier TOML [files])."
+            f"Aucun manifeste pour le dossier local {settings.local_dir} : définissez "
+            f"{ENV_MANIFEST} (fichier TOML ou dossier de fichiers TOML avec une table [files])."
         )
-    mapping = _read_manifest(settings.manifest)
+    return _read_manifest(settings.manifest)
+
+
+def local_path(dataset: Dataset, settings: Settings) -> Path:
+    """Return the file of ``dataset`` inside the local data folder.
+
+    Raises
+    ------
+    CatalogueError
+        When the manifest has no entry for the dataset, or its path leaves the folder.
+    DownloadError
+        When the file named by the manifest does not exist.
+    """
+    if settings.local_dir is None:
+        raise CatalogueError(f"Aucun dossier de données locales : {ENV_LOCAL_DIR} n'est pas défini.")
+    mapping = read_manifest(settings)
     relative = mapping.get(dataset.id)
     if relative is None:
         raise CatalogueError(
             f"Le jeu de données {dataset.id!r} n'a pas d'entrée dans le manifeste "
             f"{settings.manifest}. Ajoutez-la dans la table [files], ou retirez "
-            f"{ENV_LOCAL_DIR} pour le télécharger."
+            f"{ENV_LOCAL_DIR} pour le télécharger depuis {dataset.url}."
         )
-    path = (settings.local_dir / relative).resolve()
-    if not path.is_relative_to(settings.local_dir):
+    root = settings.local_dir.resolve()
+    path = (root / relative).resolve()
+    if Path(relative).is_absolute() or not path.is_relative_to(root):
         raise CatalogueError(
-            f"Le manifeste donne pour {dataset.id!r} un chemin hors du dossier local : {relative!r}."
+            f"Le manifeste {settings.manifest} donne pour {dataset.id!r} un chemin hors du "
+            f"dossier local {root} : {relative!r}. Indiquez un chemin relatif à ce dossier."
         )
     if not path.is_file():
         raise DownloadError(
             f"Fichier introuvable dans le dossier local pour {dataset.id!r} : {path}. "
-            f"Vérifiez {ENV_LOCAL_DIR} et le manifeste {settings.manifest}."
+            f"Vérifiez {ENV_LOCAL_DIR} et le manifeste {settings.manifest}, ou retirez "
+            f"{ENV_LOCAL_DIR} pour le télécharger depuis {dataset.url}."
         )
     return path
 
 
-def _local_record(dataset: Dataset, path: Path) -> ProvenanceRecord:
+def _local_record(dataset: Dataset, path: Path, settings: Settings) -> ProvenanceRecord:
     stat = path.stat()
     return ProvenanceRecord(
         dataset=dataset.id,
         title=dataset.title,
         publisher=dataset.publisher,
         licence=dataset.licence,
+        licence_url=dataset.licence_url,
         url=dataset.url,
         final_url=dataset.url,
         path=str(path),
-        retrieved_at=_iso_utc(stat.st_mtime),
+        retrieved_at=iso_utc(stat.st_mtime),
         size=stat.st_size,
-        sha256=_sha256_cached(str(path), stat.st_size, stat.st_mtime_ns),
+        sha256=local_sha256(path, settings),
         source="local",
     )
 
 
+# --- the download cache --------------------------------------------------------------
+
+
+def _checked_component(value: str, what: str, dataset_id: str) -> str:
+    if not value or _UNSAFE_COMPONENT.search(value):
+        raise CatalogueError(
+            f"{what} {value!r} du jeu {dataset_id!r} ne peut pas servir de nom de fichier dans "
+            "le cache : il ne doit contenir ni « / », ni « \\ », ni caractère de contrôle, ni "
+            "commencer par « . », ni finir par « .lock » ou « .provenance.json »."
+        )
+    return value
+
+
 def cache_path(dataset: Dataset, settings: Settings) -> Path:
     """Return where the downloaded file of ``dataset`` is kept in the cache."""
-    return settings.cache_dir / "raw" / dataset.id / dataset.filename
+    folder = _checked_component(dataset.id, "L'identifiant", dataset.id)
+    name = _checked_component(dataset.filename, "Le nom de fichier", dataset.id)
+    return settings.cache_dir / "raw" / folder / name
 
 
 def record_path(path: Path) -> Path:
@@ -128,83 +255,343 @@ def record_path(path: Path) -> Path:
     return path.with_name(path.name + ".provenance.json")
 
 
-def _download(dataset: Dataset, target: Path) -> ProvenanceRecord:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    logger.info("Téléchargement de %s depuis %s", dataset.id, dataset.url)
-    digest = hashlib.sha256()
-    size = 0
-    handle, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    tmp = Path(tmp_name)
+def lock_path(path: Path) -> Path:
+    """Return the path of the lock file that guards a cached file and its record."""
+    return path.with_name(path.name + ".lock")
+
+
+def _write_json_atomic(path: Path, content: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        with requests.get(dataset.url, stream=True, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)) as response:
-            response.raise_for_status()
-            with os.fdopen(handle, "wb") as out:
-                for chunk in response.raw.stream(CHUNK_SIZE, decode_content=True):
-                    out.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
-            record = ProvenanceRecord(
-                dataset=dataset.id,
-                title=dataset.title,
-                publisher=dataset.publisher,
-                licence=dataset.licence,
-                url=dataset.url,
-                final_url=response.url,
-                path=str(target),
-                retrieved_at=_iso_utc(datetime.now(UTC).timestamp()),
-                size=size,
-                sha256=digest.hexdigest(),
-                http_date=response.headers.get("Date", ""),
-                etag=response.headers.get("ETag", ""),
-                last_modified=response.headers.get("Last-Modified", ""),
-            )
-        os.replace(tmp, target)
-    except requests.RequestException as exc:
-        tmp.unlink(missing_ok=True)
-        raise DownloadError(
-            f"Échec du téléchargement de {dataset.id!r} depuis {dataset.url} : {exc}. "
-            "Vérifiez la connexion, ou utilisez un dossier local (BUREAU_DATA_LOCAL_DIR)."
-        ) from exc
+        tmp.write_text(json.dumps(content, indent=2, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    record_path(target).write_text(json.dumps(record.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
-    return record
 
 
-def fetch(dataset_id: str) -> FetchedFile:
+def _write_record(path: Path, record: ProvenanceRecord, checked_at: float) -> None:
+    """Store the record beside ``path`` with the file's mtime, to detect later changes."""
+    content = record.to_dict()
+    content["cache"] = {"mtime_ns": path.stat().st_mtime_ns, "checked_at": checked_at}
+    _write_json_atomic(record_path(path), content)
+
+
+def _parse_time(value: str) -> float:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def read_cache_entry(path: Path, *, verify: bool = False) -> CacheEntry | None:
+    """Return the cached file at ``path`` with its record, or None when absent or damaged.
+
+    The size is always compared with the record. The sha256 is computed again only when
+    the file's mtime changed since the record was written, or when ``verify`` is true.
+    A damaged copy is logged and treated as absent, so it is downloaded again.
+    """
+    record_file = record_path(path)
+    if not path.is_file() or not record_file.is_file():
+        return None
+    try:
+        content = json.loads(record_file.read_text(encoding="utf-8"))
+        record = ProvenanceRecord.from_dict(content)
+        state = content.get("cache") or {}
+        stat = path.stat()
+    except (OSError, ValueError, TypeError) as exc:
+        logger.warning("Fiche de provenance illisible %s (%s) : le fichier sera retéléchargé.",
+                       record_file, exc)
+        return None
+    checked_at = float(state.get("checked_at") or _parse_time(record.retrieved_at))
+
+    if stat.st_size != record.size:
+        logger.warning("Copie en cache endommagée %s : %d octets au lieu de %d. Elle sera "
+                       "retéléchargée.", path, stat.st_size, record.size)
+        return None
+    if verify or stat.st_mtime_ns != state.get("mtime_ns"):
+        if sha256_file(path) != record.sha256:
+            logger.warning("Copie en cache modifiée %s : son sha256 ne correspond plus à sa fiche. "
+                           "Elle sera retéléchargée.", path)
+            return None
+        try:
+            _write_record(path, record, checked_at)
+        except OSError as exc:
+            logger.debug("Fiche %s non mise à jour : %s", record_file, exc)
+    return CacheEntry(path=path, record=record, checked_at=checked_at)
+
+
+def _is_fresh(entry: CacheEntry, settings: Settings) -> bool:
+    return entry.age_seconds() <= settings.max_age_seconds
+
+
+def _conditional_headers(entry: CacheEntry | None) -> dict[str, str]:
+    """Return the validators of the cached copy, exactly as the server sent them.
+
+    A weak tag (``W/"v1"``) or a tag rewritten by a compressing proxy (``"v1-gzip"``)
+    only matches when sent back byte for byte, so the stored text is never parsed.
+    """
+    if entry is None:
+        return {}
+    headers = {}
+    if entry.record.etag:
+        headers["If-None-Match"] = entry.record.etag
+    if entry.record.last_modified:
+        headers["If-Modified-Since"] = entry.record.last_modified
+    return headers
+
+
+class _CacheLock:
+    """The file lock of one cached file, with French errors and a notice while waiting."""
+
+    def __init__(self, path: Path, dataset: Dataset) -> None:
+        self.path = lock_path(path)
+        self.dataset = dataset
+        self._lock = filelock.FileLock(str(self.path))
+
+    def __enter__(self) -> _CacheLock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._lock.acquire(timeout=_LOCK_NOTICE_SECONDS)
+            except filelock.Timeout:
+                logger.info("Attente de la fin d'un autre téléchargement de %s (%s).",
+                            self.dataset.id, self.path)
+                self._lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
+        except filelock.Timeout:
+            raise DownloadError(
+                f"Le fichier de {self.dataset.id!r} est verrouillé depuis plus de "
+                f"{LOCK_TIMEOUT_SECONDS:.0f} s par un autre processus ({self.path}). "
+                "Arrêtez ce processus, ou supprimez le verrou s'il n'existe plus."
+            ) from None
+        except OSError as exc:
+            raise cache_write_error(exc, self.path.parent) from exc
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._lock.release()
+
+
+def _install(downloaded: Downloaded, path: Path) -> ProvenanceRecord:
+    """Move a checked download into place, then write its record."""
+    try:
+        os.replace(downloaded.tmp, path)
+        _write_record(path, downloaded.record, time.time())
+    except OSError as exc:
+        downloaded.tmp.unlink(missing_ok=True)
+        raise cache_write_error(exc, path.parent) from exc
+    logger.info("%s enregistré dans le cache (%d octets, sha256 %s).", downloaded.record.dataset,
+                downloaded.record.size, downloaded.record.sha256[:12])
+    return downloaded.record
+
+
+def _refresh(dataset: Dataset, path: Path, entry: CacheEntry | None, settings: Settings,
+             strict: bool) -> ProvenanceRecord:
+    """Download or revalidate ``dataset`` under its lock, and return the record in force.
+
+    When a revalidation fails and a good copy exists, that copy is kept and returned with
+    a warning, unless ``strict`` asks for the error.
+    """
+    try:
+        outcome = download(dataset, path, _conditional_headers(entry), settings)
+    except CacheWriteError:
+        raise
+    except DownloadError as exc:
+        if entry is None or strict:
+            raise
+        logger.warning("Mise à jour de %s impossible ; la copie en cache du %s est conservée. %s",
+                       dataset.id, entry.record.retrieved_at, exc)
+        return entry.record
+
+    if isinstance(outcome, NotModified):
+        if entry is None:
+            raise DownloadError(
+                f"Le serveur a répondu 304 (non modifié) pour {dataset.id!r} ({dataset.url}) "
+                "sans requête conditionnelle. Réessayez avec « bureau-data telecharger --forcer »."
+            )
+        logger.info("%s inchangé sur le serveur (304) : la copie en cache est gardée.", dataset.id)
+        try:
+            _write_record(path, entry.record, time.time())
+        except OSError as exc:
+            logger.warning("Fiche de %s non mise à jour (%s) : la copie sera revalidée au "
+                           "prochain appel.", dataset.id, exc)
+        return entry.record
+    return _install(outcome, path)
+
+
+def offline_error(dataset: Dataset, reason: str) -> OfflineError:
+    """Return the error for a file that offline mode cannot provide, with every fix."""
+    return OfflineError(
+        f"Le jeu de données {dataset.id!r} {reason} et le mode hors ligne est actif "
+        f"({ENV_OFFLINE}=1). URL : {dataset.url}. Pour l'obtenir : lancez "
+        f"« bureau-data telecharger {dataset.id} » avec une connexion et sans {ENV_OFFLINE}, "
+        f"ou définissez {ENV_LOCAL_DIR} vers un dossier de données locales qui le contient."
+    )
+
+
+def fetch(dataset_id: str, *, refresh: bool = False) -> FetchedFile:
     """Return the raw file of a catalogue dataset, downloading it if needed.
 
     With ``BUREAU_DATA_LOCAL_DIR`` set, the file is read from that folder through the
-    manifest and the network is never used. Otherwise a cached copy is used when present,
-    and the file is downloaded to a temporary file then moved into the cache.
+    manifest and the network is never used. Otherwise a cached copy younger than
+    ``BUREAU_DATA_MAX_AGE`` is returned as is (cache hits are silent). An older copy is
+    revalidated with a conditional request; if that fails, the old copy is returned with
+    a warning. A missing file is downloaded to a temporary file, checked, then moved into
+    the cache. Concurrent calls, even from other processes, download a file once.
+
+    Parameters
+    ----------
+    dataset_id
+        Identifier of the dataset in the catalogue (``bureau-data catalogue``).
+    refresh
+        Revalidate the cached copy whatever its age, and raise when that fails.
+
+    Returns
+    -------
+    FetchedFile
+        ``path`` of the raw file and its provenance ``record``, also appended to the
+        build's provenance log when ``BUREAU_DATA_PROVENANCE_LOG`` is set.
 
     Raises
     ------
     CatalogueError
         When the dataset is unknown or missing from the manifest.
     OfflineError
-        When offline mode is on and the file is not cached.
+        When offline mode is on and the file is not cached. No socket is opened.
+    IncompleteDownloadError
+        When every attempt returned a truncated or damaged body.
+    CacheWriteError
+        When the cache folder is full or not writable.
     DownloadError
-        When the download fails.
+        When the download fails for another reason.
+
+    Examples
+    --------
+    >>> fetched = fetch("assemblee.amo.l17")  # doctest: +SKIP
+    >>> fetched.record.publisher  # doctest: +SKIP
+    'Assemblée nationale'
     """
     dataset = get_dataset(dataset_id)
     settings = get_settings()
     if settings.local_dir is not None:
         path = local_path(dataset, settings)
-        record = _local_record(dataset, path)
-    else:
-        path = cache_path(dataset, settings)
-        if path.is_file() and record_path(path).is_file():
-            record = ProvenanceRecord.from_dict(json.loads(record_path(path).read_text(encoding="utf-8")))
-        elif settings.offline:
-            raise OfflineError(
-                f"Le jeu de données {dataset_id!r} n'est pas en cache et le mode hors ligne est actif "
-                f"({ENV_OFFLINE}=1). URL : {dataset.url}. Désactivez le mode hors ligne, lancez "
-                f"« bureau-data telecharger {dataset_id} » avec une connexion, ou définissez "
-                f"{ENV_LOCAL_DIR}."
-            )
-        else:
-            record = _download(dataset, path)
+        record = _local_record(dataset, path, settings)
+        log_use(record)
+        return FetchedFile(path=path, record=record)
+
+    path = cache_path(dataset, settings)
+    entry = read_cache_entry(path)
+    if entry is not None and (settings.offline or (not refresh and _is_fresh(entry, settings))):
+        log_use(entry.record)
+        return FetchedFile(path=path, record=entry.record)
+    if settings.offline:
+        reason = "n'est pas en cache" if not path.exists() else "a une copie en cache endommagée"
+        raise offline_error(dataset, reason)
+
+    try:
+        with _CacheLock(path, dataset):
+            # Another process may have downloaded the file while this one waited.
+            entry = read_cache_entry(path)
+            if entry is not None and not refresh and _is_fresh(entry, settings):
+                record = entry.record
+            else:
+                record = _refresh(dataset, path, entry, settings, strict=refresh)
+    except CacheWriteError:
+        if entry is None or refresh:
+            raise
+        logger.warning("Cache %s non modifiable : la copie du %s de %s est utilisée sans "
+                       "revalidation.", path.parent, entry.record.retrieved_at, dataset.id)
+        record = entry.record
     log_use(record)
     return FetchedFile(path=path, record=record)
+
+
+# --- inspection and maintenance (used by the command line) -----------------------------
+
+
+def cached_entry(dataset_id: str, *, verify: bool = False) -> CacheEntry | None:
+    """Return the cache entry of a dataset without any network access, or None."""
+    dataset = get_dataset(dataset_id)
+    return read_cache_entry(cache_path(dataset, get_settings()), verify=verify)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of re-hashing one cached download against its record."""
+
+    dataset: str
+    path: Path
+    ok: bool
+    message: str
+
+
+def verify_downloads(dataset_ids: list[str] | None = None) -> list[VerifyResult]:
+    """Hash every cached download again and compare it with its record.
+
+    Parameters
+    ----------
+    dataset_ids
+        Datasets to check; None checks every folder found under ``<cache>/raw``.
+    """
+    settings = get_settings()
+    raw_dir = settings.cache_dir / "raw"
+    results: list[VerifyResult] = []
+    if dataset_ids is None:
+        folders = sorted(p for p in raw_dir.iterdir() if p.is_dir()) if raw_dir.is_dir() else []
+        targets = [(folder.name, file) for folder in folders for file in sorted(folder.iterdir())
+                   if file.is_file() and not file.name.startswith(".")
+                   and not file.name.endswith((".provenance.json", ".lock"))]
+    else:
+        targets = [(i, cache_path(get_dataset(i), settings)) for i in dataset_ids]
+    for dataset_id, path in targets:
+        results.append(_verify_one(dataset_id, path))
+    return results
+
+
+def _verify_one(dataset_id: str, path: Path) -> VerifyResult:
+    if not path.is_file():
+        return VerifyResult(dataset_id, path, False, "absent du cache")
+    record_file = record_path(path)
+    try:
+        record = ProvenanceRecord.from_dict(json.loads(record_file.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as exc:
+        return VerifyResult(dataset_id, path, False, f"fiche de provenance illisible ({exc})")
+    size = path.stat().st_size
+    if size != record.size:
+        return VerifyResult(dataset_id, path, False,
+                            f"taille {size} octets au lieu de {record.size} selon la fiche")
+    digest = sha256_file(path)
+    if digest != record.sha256:
+        return VerifyResult(dataset_id, path, False,
+                            f"sha256 {digest[:12]}… au lieu de {record.sha256[:12]}… selon la fiche")
+    return VerifyResult(dataset_id, path, True, f"{size} octets, sha256 conforme")
+
+
+def clear_downloads(dataset_ids: list[str] | None = None) -> int:
+    """Delete cached downloads and their records, and return how many files were deleted.
+
+    Each file is deleted under its lock, so a download running in another process
+    finishes before its file is removed. The empty lock files stay, because deleting a
+    lock file that another process is waiting on would let two processes hold it.
+    None deletes every download.
+    """
+    settings = get_settings()
+    raw_dir = settings.cache_dir / "raw"
+    if dataset_ids is None:
+        folders = sorted(p for p in raw_dir.iterdir() if p.is_dir()) if raw_dir.is_dir() else []
+    else:
+        folders = [cache_path(get_dataset(i), settings).parent for i in dataset_ids]
+    deleted = 0
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for file in sorted(folder.iterdir()):
+            if file.name.endswith((".provenance.json", ".lock")) or file.name.startswith("."):
+                continue
+            with filelock.FileLock(str(lock_path(file))):
+                record_path(file).unlink(missing_ok=True)
+                file.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+

@@ -37,6 +37,7 @@ class ProvenanceRecord:
     etag: str = ""
     last_modified: str = ""
     source: str = "download"  # "download" or "local" (the local data folder)
+    licence_url: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
