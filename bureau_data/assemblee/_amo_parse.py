@@ -132,7 +132,7 @@ def build_frame(data: Mapping[str, list[Any]], schema: Mapping[str, Any]) -> pd.
     for name, dtype in schema.items():
         values = data.get(name, [None] * length)
         if dtype == DATE:
-            columns[name] = pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d").astype(DATE)
+            columns[name] = pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d").astype("datetime64[ns]")
         elif isinstance(dtype, pd.CategoricalDtype):
             columns[name] = pd.Categorical(values, dtype=dtype)
         else:
@@ -353,7 +353,7 @@ class AmoParser:
         columns["region_type"].append(_text(mandat, "election.lieu.regionType"))
         columns["departement"].append(_text(mandat, "election.lieu.departement"))
         code, valid = departement_code(departement)
-        if not valid and type_organe == "ASSEMBLEE":
+        if code is not None and not valid and type_organe == "ASSEMBLEE":
             self.invalid_departements[code] = self.invalid_departements.get(code, 0) + 1
         columns["departement_code"].append(code)
         columns["circonscription"].append(

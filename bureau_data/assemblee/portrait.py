@@ -93,7 +93,7 @@ def composition_par_groupe(deputes: pd.DataFrame) -> pd.DataFrame:
     table["sieges"] = table["sieges"].astype(int)
     table["part"] = 100 * table["sieges"] / max(len(deputes), 1)
     table = table.sort_values(["sieges", "groupe_sigle"], ascending=[False, True], ignore_index=True)
-    table = table.replace({"groupe_uid": {"": pd.NA}})
+    table["groupe_uid"] = table["groupe_uid"].mask(table["groupe_uid"] == "")
     return _log("assemblee.composition", _METHOD_COMPOSITION, table)
 
 
@@ -127,7 +127,7 @@ def part_femmes_par_groupe(deputes: pd.DataFrame) -> pd.DataFrame:
     )
     table["part_femmes"] = 100 * table["femmes"] / table["deputes"]
     table = table.sort_values(["part_femmes", "deputes"], ascending=[False, False], ignore_index=True)
-    table = table.replace({"groupe_uid": {"": pd.NA}})
+    table["groupe_uid"] = table["groupe_uid"].mask(table["groupe_uid"] == "")
     return _log("assemblee.femmes", _METHOD_FEMMES, table)
 
 
