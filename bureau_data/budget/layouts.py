@@ -35,8 +35,12 @@ def _text(raw: RawTable, *candidates: str) -> pd.Series:
     return raw.column(*candidates).astype("string").str.strip().replace("", pd.NA)
 
 
-def _budget_type(label: str | None, raw: RawTable) -> str:
+def _budget_type(label: str | None, raw: RawTable, hint: str | None = None) -> str:
     key = (label or "").strip().casefold().replace("’", "'")
+    # Pivot-table exports write "(Plusieurs éléments)" when the filter held several
+    # budgets: the catalogue entry then says which file this is.
+    if key.startswith("(plusieurs") and hint is not None:
+        return hint
     if key not in BUDGET_LABELS:
         raise SchemaError(
             f"Type de budget inconnu dans {raw.name} : {label!r}. Types reconnus : "
@@ -124,10 +128,21 @@ def drop_action_totals(frame: pd.DataFrame, raw: RawTable, amount_columns: list[
     return frame[~totals]
 
 
-def build_destination_2014(raw: RawTable, edition: int) -> pd.DataFrame:
+def _split_special_accounts(programmes: pd.Series) -> pd.Series:
+    """Return CAS or CCF for the lines of a file mixing the special accounts.
+
+    Programmes of comptes d'affectation spéciale are numbered 7xx and those of comptes
+    de concours financiers 8xx; any other number stays CS.
+    """
+    first = programmes.str[0]
+    return pd.Series(np.select([first == "7", first == "8"], ["CAS", "CCF"], "CS"),
+                     index=programmes.index)
+
+
+def build_destination_2014(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
     """Budget lines of the 2014-2018 « Msn-Dest » and « Msn-Nat » files."""
     _edition(raw, edition, metadata_value(raw.metadata, "gestion"))
-    budget = _budget_type(metadata_value(raw.metadata, "type budget"), raw)
+    budget = _budget_type(metadata_value(raw.metadata, "type budget"), raw, hint)
     frame = pd.DataFrame({
         "mission": _text(raw, "mission"),
         "programme_code": normalise_code(_text(raw, "programme")),
@@ -142,6 +157,8 @@ def build_destination_2014(raw: RawTable, edition: int) -> pd.DataFrame:
         if raw.has("libellé action"):
             frame["action"] = _text(raw, "libellé action")
     frame["budget_type"] = budget
+    if budget == "CS":
+        frame["budget_type"] = _split_special_accounts(frame["programme_code"])
     frame["edition"] = edition
 
     amounts: dict[tuple[str, str, int], str] = {}
@@ -177,7 +194,7 @@ def build_destination_2014(raw: RawTable, edition: int) -> pd.DataFrame:
     return _long(frame, specs)
 
 
-def build_mpa_2019(raw: RawTable, edition: int) -> pd.DataFrame:
+def build_mpa_2019(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
     """Budget lines of the 2019 files (one header line, codes and labels)."""
     phase_cells = _text(raw, "phase").dropna().unique()
     for cell in phase_cells:
@@ -187,7 +204,7 @@ def build_mpa_2019(raw: RawTable, edition: int) -> pd.DataFrame:
         raise SchemaError(f"{raw.name} : un seul type de mission attendu, trouvé {list(types)}.",
                           path=raw.name)
     frame = pd.DataFrame({
-        "budget_type": _budget_type(types[0], raw),
+        "budget_type": _budget_type(types[0], raw, hint),
         "mission": _text(raw, "mission"),
         "programme_code": normalise_code(_text(raw, "code programme")),
         "programme": _text(raw, "programme"),
@@ -211,7 +228,7 @@ def _split_code(series: pd.Series, part: int, raw: RawTable, field: str) -> pd.S
     return normalise_code(out, 2 if part else 0)
 
 
-def build_codes_2020(raw: RawTable, edition: int) -> pd.DataFrame:
+def build_codes_2020(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
     """Budget lines of the 2020-2023 files (codes only) and of the 2025 file."""
     for cell in _text(raw, "exercice").dropna().unique():
         _edition(raw, edition, normalise_code(pd.Series([cell])).iloc[0])
@@ -246,7 +263,7 @@ def build_codes_2020(raw: RawTable, edition: int) -> pd.DataFrame:
     return _long(frame, [("PLF", edition, raw.amounts(ae_name), raw.amounts(cp_name))])
 
 
-def build_api_2024(raw: RawTable, edition: int) -> pd.DataFrame:
+def build_api_2024(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
     """Budget lines of the 2024 export (codes and labels, no year column)."""
     action = _text(raw, "action")
     frame = pd.DataFrame({
@@ -269,7 +286,7 @@ def build_api_2024(raw: RawTable, edition: int) -> pd.DataFrame:
     return _long(frame, [("PLF", edition, ae, cp)])
 
 
-def build_execution_2017(raw: RawTable, edition: int) -> pd.DataFrame:
+def build_execution_2017(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
     """Executed CP of 2017 by mission, programme, action, sub-action and nature."""
     for cell in _text(raw, "année rap").dropna().unique():
         _edition(raw, edition, cell)
@@ -302,7 +319,7 @@ def build_execution_2017(raw: RawTable, edition: int) -> pd.DataFrame:
     return out
 
 
-def build_ministeres_2014(raw: RawTable, edition: int) -> pd.DataFrame:
+def build_ministeres_2014(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
     """Budget lines of the 2014 file by ministry, mission, programme, action and titre."""
     frame = pd.DataFrame({
         "budget_type": "BG",
@@ -339,12 +356,16 @@ BUILDERS = {
 }
 
 
-def build_lines(raw: RawTable, edition: int) -> pd.DataFrame:
-    """Return the budget lines of a file whatever its layout."""
+def build_lines(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
+    """Return the budget lines of a file whatever its layout.
+
+    ``hint`` is the budget type the catalogue gives the file (BG, BA, CS, CCF), used
+    when the file itself does not say.
+    """
     builder = BUILDERS.get(raw.layout)
     if builder is None:
         raise SchemaError(f"{raw.name} : le format {raw.layout!r} ne contient pas de lignes "
                           "budgétaires par mission.", path=raw.name)
-    frame = builder(raw, edition)
+    frame = builder(raw, edition, hint)
     frame["source"] = raw.name
     return frame

@@ -1,0 +1,149 @@
+"""Build every budget line of the PLF, other-budget and execution files as one table.
+
+This is the parse behind ``budget_general``, ``autres_budgets`` and ``execution_2017``:
+it reads each file, recognises its layout, removes the action-total rows, replaces the
+truncated PLF 2017 destination file by the nature file, fills codes and labels from
+the nomenclatures, attaches the stable mission identifier and checks the totals.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import pandas as pd
+
+from bureau_data.budget import sources
+from bureau_data.budget._read import read_budget_file
+from bureau_data.budget.layouts import BudgetRepairWarning, build_lines
+from bureau_data.budget.missions import attach_mission_ids
+from bureau_data.budget.nomenclature import NOMENCLATURE_COLUMNS, fill_labels, read_lolf, read_mpa
+from bureau_data.budget.schema import LINE_COLUMNS, conform
+from bureau_data.errors import DataCheckError
+from bureau_data.fetch import FetchedFile
+
+logger = logging.getLogger(__name__)
+
+
+def _read(file: FetchedFile, edition: int) -> pd.DataFrame:
+    suffix = file.record.dataset.rsplit(".", 1)[-1]
+    hint = {"bg": "BG", "ba": "BA", "cs": "CS", "cf": "CCF", "cas": "CAS", "ccf": "CCF"}.get(suffix)
+    return build_lines(read_budget_file(file.path), edition, hint)
+
+
+def choose_2017(destination: pd.DataFrame, nature: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Return the PLF 2017 lines: the destination file unless it lacks missions.
+
+    The published ``PLF2017-BG-Msn-Dest.csv`` stops after 6 of the 32 missions. When the
+    destination file's missions are a strict subset of the nature file's, the nature
+    file (by action and spending category, without sub-actions) is used instead.
+    """
+    found = set(destination["mission"].dropna())
+    complete = set(nature["mission"].dropna())
+    if found < complete:
+        warnings.warn(
+            f"{name} est tronqué ({len(found)} missions sur {len(complete)}) : le fichier selon la "
+            "nature, complet, est utilisé pour 2017 (sans le détail des sous-actions).",
+            BudgetRepairWarning, stacklevel=2,
+        )
+        return nature
+    return destination
+
+
+def _ministries_2014(file: FetchedFile, lines: pd.DataFrame) -> pd.DataFrame:
+    """Give the 2014 lines the ministry of their programme, from the ministry file."""
+    ministries = _read(file, 2014)
+    by_programme = ministries.drop_duplicates("programme_code").set_index("programme_code")
+    mask = lines["edition"] == 2014
+    codes = lines.loc[mask, "programme_code"]
+    lines.loc[mask, "ministry_code"] = codes.map(by_programme["ministry_code"]).to_numpy()
+    lines.loc[mask, "ministry"] = codes.map(by_programme["ministry"]).to_numpy()
+    return lines
+
+
+def check_lines(lines: pd.DataFrame) -> dict[str, object]:
+    """Check the invariants of the budget lines and return the totals by year.
+
+    Checks: every amount is a finite number (AE may be missing in execution); every
+    line has a mission code and a programme; a programme belongs to one mission in a
+    given year, phase and budget, so the sum of a mission's programmes equals the
+    mission total; each budget général total by year and phase is positive.
+
+    Raises
+    ------
+    DataCheckError
+        Naming the first broken invariant.
+    """
+    amounts = lines["cp"]
+    if amounts.isna().any():
+        row = lines[amounts.isna()].iloc[0]
+        raise DataCheckError(f"CP manquant dans {row['source']} (programme {row['programme_code']}).")
+    planned = lines["phase"] != "exécution"
+    if lines.loc[planned, "ae"].isna().any():
+        row = lines[planned & lines["ae"].isna()].iloc[0]
+        raise DataCheckError(f"AE manquant dans {row['source']} (programme {row['programme_code']}).")
+    for column in ("mission_code", "programme_code"):
+        missing = lines[column].isna()
+        if missing.any():
+            row = lines[missing].iloc[0]
+            raise DataCheckError(
+                f"{int(missing.sum())} lignes sans {column} (première : {row['source']}, "
+                f"programme {row['programme_code']}, mission {row['mission']!r}). Complétez la "
+                "nomenclature ou la table data/budget_missions.csv."
+            )
+
+    group = ["budget_type", "phase", "year", "edition"]
+    per_programme = lines.groupby([*group, "programme_code"], observed=True)["mission_code"].nunique()
+    split = per_programme[per_programme > 1]
+    if len(split):
+        budget, phase, year, edition, programme = split.index[0]
+        raise DataCheckError(
+            f"Le programme {programme} est rattaché à plusieurs missions ({phase} {year}, {budget}, "
+            f"fichier {edition}) : la somme des programmes ne vaudrait pas le total des missions."
+        )
+    missions = lines.groupby([*group, "mission_code"], observed=True)[["ae", "cp"]].sum()
+    programmes = lines.groupby([*group, "mission_code", "programme_code"], observed=True)[["ae", "cp"]].sum()
+    rebuilt = programmes.groupby(level=[*group, "mission_code"], observed=True).sum()
+    gap = (missions - rebuilt.reindex(missions.index)).abs().max(axis=1)
+    if (gap > 1.0).any():
+        raise DataCheckError(f"Somme des programmes différente du total de mission : {gap[gap > 1.0].index[0]}.")
+
+    totals = (lines.groupby(["budget_type", "phase", "year"], observed=True)[["ae", "cp"]]
+              .sum(min_count=1).reset_index())
+    general = totals[totals["budget_type"] == "BG"]
+    if (general["cp"] <= 0).any():
+        raise DataCheckError(f"Total de CP nul ou négatif pour le budget général : {general.to_dict('records')}.")
+    return {
+        "totals": [
+            {"budget_type": str(r.budget_type), "phase": str(r.phase), "year": int(r.year),
+             "ae": None if pd.isna(r.ae) else float(r.ae), "cp": float(r.cp)}
+            for r in totals.itertuples()
+        ]
+    }
+
+
+def build_all(files: dict[str, FetchedFile]) -> dict[str, pd.DataFrame]:
+    """Parse every budget file of ``files`` (keyed by dataset id) into one table of lines."""
+    parts = []
+    for year, dataset in sources.PLF_FILES.items():
+        frame = _read(files[dataset], year)
+        if year in sources.PLF_NATURE_FILES:
+            nature = _read(files[sources.PLF_NATURE_FILES[year]], year)
+            frame = choose_2017(frame, nature, files[dataset].path.name)
+        parts.append(frame)
+    for year, datasets in sources.OTHER_BUDGET_FILES.items():
+        parts.extend(_read(files[dataset], year) for dataset in datasets)
+    for dataset in sources.EXECUTION_FILES.values():
+        parts.append(_read(files[dataset], 2017))
+    lines = pd.concat(parts, ignore_index=True)
+    lines = _ministries_2014(files[sources.MINISTRY_FILE_2014], lines)
+
+    reference = [read_lolf(files[d]) for d in sources.LOLF_NOMENCLATURES.values()]
+    reference += [read_mpa(files[d], year) for year, d in sources.MPA_NOMENCLATURES.items()]
+    labelled = lines[list(NOMENCLATURE_COLUMNS)]
+    reference_table = pd.concat([*reference, labelled], ignore_index=True)
+    lines = fill_labels(conform(lines, LINE_COLUMNS), reference_table)
+    lines = attach_mission_ids(lines)
+    lines = conform(lines, LINE_COLUMNS)
+    lines.attrs.update(check_lines(lines))
+    return {"lines": lines}
