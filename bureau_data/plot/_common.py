@@ -1,0 +1,111 @@
+"""Helpers shared by the chart functions: axes creation, data extraction, text, descriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from bureau_data import french
+from bureau_data.errors import ConfigurationError
+from bureau_data.plot import theme as _theme
+from bureau_data.plot.finish import CHART_ATTR
+from bureau_data.plot.ticks import value_label
+
+
+def get_ax(ax: Axes | None, *, height: float | None = None, width: float | None = None) -> Axes:
+    """Return ``ax``, or the Axes of a new figure sized for the article column."""
+    if ax is not None:
+        if not isinstance(ax, Axes):
+            raise ConfigurationError(f"ax doit être des Axes matplotlib, pas {type(ax).__name__}.")
+        return ax
+    figsize = (width or _theme.FIGURE_WIDTH_IN, height or _theme.FIGURE_HEIGHT_IN)
+    _, new_ax = plt.subplots(figsize=figsize)
+    return new_ax
+
+
+def describe(ax: Axes, text: str) -> None:
+    """Record the drafted description of a chart, read by ``draft_alt``."""
+    setattr(ax, CHART_ATTR, text)
+
+
+def as_series(data: Any, *, x: str | None, y: str | None, name: str) -> pd.Series:
+    """Turn ``data`` into a Series of values indexed by labels.
+
+    A Series is used as is. A DataFrame needs ``y`` (labels) and ``x`` (values) for
+    horizontal charts; a mapping becomes a Series.
+    """
+    if isinstance(data, pd.Series):
+        return data
+    if isinstance(data, dict):
+        return pd.Series(data)
+    if isinstance(data, pd.DataFrame):
+        if x is None or y is None:
+            raise ConfigurationError(
+                f"{name}() avec un DataFrame demande les colonnes des valeurs et des libellés "
+                f"(x=..., y=...). Colonnes disponibles : {', '.join(map(str, data.columns))}."
+            )
+        for column in (x, y):
+            if column not in data.columns:
+                raise ConfigurationError(
+                    f"{name}() : colonne {column!r} absente. Colonnes disponibles : "
+                    f"{', '.join(map(str, data.columns))}."
+                )
+        return pd.Series(data[x].to_numpy(), index=data[y].astype(str).to_numpy(), name=x)
+    raise ConfigurationError(
+        f"{name}() attend une Series, un dict ou un DataFrame, pas {type(data).__name__}."
+    )
+
+
+def numeric(values: Any, name: str) -> np.ndarray:
+    """Convert to a float array, naming the chart when a value is not a number."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ConfigurationError(
+            f"{name}() : les valeurs doivent être numériques. Convertissez-les avec pandas.to_numeric()."
+        ) from None
+
+
+def add_text(ax: Axes, x: float, y: float, text: str, **kwargs: Any) -> Any:
+    """Write text that mathtext never parses (a ``$`` stays a dollar sign)."""
+    kwargs.setdefault("parse_math", False)
+    return ax.text(x, y, text, **kwargs)
+
+
+def fmt(value: float, kind: str, decimals: int | None, **options: Any) -> str:
+    """Format one value for a label, with the chart's value kind."""
+    return value_label(value, kind, decimals, **options)
+
+
+def list_items(pairs: Sequence[tuple[str, str]]) -> str:
+    """Write ``A (1 234), B (567) et C (89)``."""
+    return french.format_list([f"{label} ({value})" for label, value in pairs])
+
+
+def contrast_text(color: Any) -> str:
+    """Return black or white, whichever reads better on ``color`` (WCAG relative luminance)."""
+    from matplotlib.colors import to_rgb
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in to_rgb(color))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#111111" if luminance > 0.22 else "#FFFFFF"
+
+
+def hide_value_axis(ax: Axes, axis: str) -> None:
+    """Remove an axis whose values are written on the bars."""
+    if axis == "x":
+        ax.xaxis.set_visible(False)
+        ax.spines["bottom"].set_visible(False)
+        ax.grid(False, axis="x")
+    else:
+        ax.yaxis.set_visible(False)
+        ax.spines["left"].set_visible(False)
+        ax.grid(False, axis="y")

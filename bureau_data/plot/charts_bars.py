@@ -1,0 +1,498 @@
+"""Bar charts: ranked horizontal bars, stacked bars, diverging bars of votes, waterfall."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
+
+from bureau_data import french
+from bureau_data.errors import ConfigurationError
+from bureau_data.plot import colors as _colors
+from bureau_data.plot import theme as _theme
+from bureau_data.plot._common import (
+    add_text,
+    as_series,
+    contrast_text,
+    describe,
+    fmt,
+    get_ax,
+    hide_value_axis,
+    list_items,
+    numeric,
+)
+from bureau_data.plot.ticks import format_axis
+
+ColorSpec = str | Sequence[str] | Mapping[str, str] | Callable[[str], str] | None
+
+
+def _bar_colors(labels: Sequence[str], color: ColorSpec, highlight: Sequence[str] | str | None) -> list[str]:
+    if callable(color):
+        return [color(label) for label in labels]
+    if isinstance(color, Mapping):
+        missing = [label for label in labels if label not in color]
+        if missing:
+            raise ConfigurationError(
+                f"Couleurs manquantes pour : {', '.join(map(str, missing))}. "
+                "Complétez le dictionnaire color=... ou passez une seule couleur."
+            )
+        return [color[label] for label in labels]
+    if isinstance(color, Sequence) and not isinstance(color, str):
+        if len(color) != len(labels):
+            raise ConfigurationError(
+                f"color contient {len(color)} couleurs pour {len(labels)} barres."
+            )
+        return list(color)
+    base = color or _theme.ink("accent")
+    if highlight is None:
+        return [base] * len(labels)
+    chosen = {highlight} if isinstance(highlight, str) else set(highlight)
+    return [base if label in chosen else _theme.ink("neutral") for label in labels]
+
+
+def barh_ranked(data: Any, *, x: str | None = None, y: str | None = None, kind: str = "number",
+                decimals: int | None = None, n: int | None = None, ascending: bool = False,
+                sort: bool = True, color: ColorSpec = None, highlight: Sequence[str] | str | None = None,
+                labels: bool = True, xlabel: str | None = None, value_options: Mapping[str, Any] | None = None,
+                ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw ranked horizontal bars with their values written at the end of each bar.
+
+    Parameters
+    ----------
+    data : Series, dict or DataFrame
+        Values indexed by label; with a DataFrame, ``x`` names the value column and ``y``
+        the label column.
+    x, y : str, optional
+        Columns of a DataFrame.
+    kind : {"number", "percent", "euros"}, default "number"
+        How the values are written: ``1 234``, ``12,5 %``, ``3,2 Md€``.
+    decimals : int, optional
+        Decimals of the value labels (default 0 for numbers, 1 otherwise).
+    n : int, optional
+        Keep the first ``n`` bars after sorting.
+    ascending : bool, default False
+        Largest first (False) or smallest first.
+    sort : bool, default True
+        Sort by value; False keeps the given order.
+    color : str, list, dict or callable, optional
+        One colour, one per bar, ``{label: colour}`` or a function of the label
+        (``lambda g: plot.group_color(g, legislature=17)``).
+    highlight : str or list of str, optional
+        Labels drawn in the accent colour while the others are grey.
+    labels : bool, default True
+        Write the values at the end of the bars (and hide the value axis).
+    xlabel : str, optional
+        Label of the value axis, also used in the drafted alt text.
+    value_options : dict, optional
+        Options of the value formatter (``xmax`` for percent, ``scale``/``unit`` for euros).
+    ax : Axes, optional
+        Where to draw; ``None`` creates a figure whose height fits the number of bars.
+    **kwargs
+        Passed to ``Axes.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ax = barh_ranked(pd.Series({"A": 1234.5, "B": 99.0}), kind="number")
+    >>> [t.get_text() for t in ax.texts]
+    ['1\u202f234', '99']
+    """
+    series = as_series(data, x=x, y=y, name="barh_ranked")
+    values = pd.Series(numeric(series.to_numpy(), "barh_ranked"), index=[str(i) for i in series.index])
+    values = values.dropna()
+    if sort:
+        values = values.sort_values(ascending=ascending, kind="mergesort")
+    if n is not None:
+        values = values.iloc[:n]
+    options = dict(value_options or {})
+    count = len(values)
+    ax = get_ax(ax, height=max(2.2, 0.34 * count + 0.7))
+    bar_colors = _bar_colors(list(values.index), color, highlight)
+    kwargs.setdefault("height", 0.72)
+    positions = np.arange(count)
+    ax.barh(positions, values.to_numpy(), color=bar_colors, **kwargs)
+    ax.set_yticks(positions, list(values.index))
+    ax.invert_yaxis()
+    ax.grid(False, axis="y")
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if count == 0:
+        describe(ax, "Diagramme en barres vide.")
+        return ax
+
+    texts = [fmt(v, kind, decimals, **options) for v in values]
+    if labels:
+        span = float(np.nanmax(np.abs(values.to_numpy()))) or 1.0
+        pad = span * 0.012
+        for position, value, text in zip(positions, values.to_numpy(), texts, strict=True):
+            ha = "left" if value >= 0 else "right"
+            add_text(ax, value + (pad if value >= 0 else -pad), position, text, va="center", ha=ha,
+                     fontsize=_theme.LABEL_FONT_SIZE, color=_theme.ink("text"))
+        low = min(0.0, float(values.min()))
+        high = max(0.0, float(values.max()))
+        # Room for the labels: about a fifth of the span on the side they stand.
+        ax.set_xlim(low - (0.2 * span if low < 0 else 0.0), high + (0.2 * span if high > 0 else 0.0))
+        hide_value_axis(ax, "x")
+    else:
+        format_axis(ax, "x", kind, **options)
+        ax.grid(True, axis="x")
+
+    pairs = list(zip(values.index, texts, strict=True))
+    measure = f" selon {xlabel}" if xlabel else ""
+    text = f"Diagramme en barres horizontales classant {count} éléments{measure}. "
+    text += "En tête : " + list_items(pairs[:3]) + "."
+    if count > 3:
+        text += f" En dernier : {list_items(pairs[-1:])}."
+    describe(ax, text)
+    return ax
+
+
+def _wide_frame(data: Any, name: str) -> pd.DataFrame:
+    if isinstance(data, pd.Series):
+        return data.to_frame()
+    if isinstance(data, pd.DataFrame):
+        return data
+    raise ConfigurationError(
+        f"{name}() attend un DataFrame large : une ligne par barre, une colonne par segment."
+    )
+
+
+def _segment_colors(columns: Sequence[str], colors: Mapping[str, str] | Sequence[str] | None) -> list[str]:
+    if isinstance(colors, Mapping):
+        return [colors.get(c) or _colors.POSITION_COLORS.get(c) or _theme.ink("neutral") for c in columns]
+    if colors is not None:
+        return list(colors)
+    if all(c in _colors.POSITION_COLORS for c in columns):
+        return [_colors.POSITION_COLORS[c] for c in columns]
+    cycle = _theme.CYCLE_DARK if _theme.is_dark() else _theme.CYCLE_LIGHT
+    return [cycle[i % len(cycle)] for i in range(len(columns))]
+
+
+def _row_labels(index: Sequence[Any], legislature: int | None) -> list[str]:
+    if legislature is None:
+        return [str(i) for i in index]
+    return [_colors.group_label(str(i), legislature) for i in index]
+
+
+def _order_rows(frame: pd.DataFrame, order: Sequence[Any] | None, legislature: int | None) -> pd.DataFrame:
+    if order is not None:
+        missing = [o for o in order if o not in frame.index]
+        if missing:
+            raise ConfigurationError(f"order cite des lignes absentes : {', '.join(map(str, missing))}.")
+        return frame.loc[list(order)]
+    if legislature is not None:
+        return frame.loc[_colors.group_order([str(i) for i in frame.index], legislature)]
+    return frame
+
+
+def bars_stacked(data: Any, *, columns: Sequence[str] | None = None, normalize: bool = False,
+                 colors: Mapping[str, str] | Sequence[str] | None = None, legislature: int | None = None,
+                 order: Sequence[Any] | None = None, labels: bool = True, decimals: int | None = None,
+                 legend_labels: Mapping[str, str] | None = None, ax: Axes | None = None,
+                 **kwargs: Any) -> Axes:
+    """Draw horizontal stacked bars: one bar per row, one segment per column.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Wide table: rows are the bars (groups, missions...), columns the segments.
+    columns : list of str, optional
+        Segments to draw, in order; default all columns.
+    normalize : bool, default False
+        Draw shares in percent of each row's total instead of counts.
+    colors : dict or list, optional
+        Segment colours; vote positions (``pour``, ``contre``...) get theirs by default.
+    legislature : int, optional
+        Rows are political groups (uids or acronyms): sort them left to right and label
+        them by acronym.
+    order : list, optional
+        Explicit row order (top to bottom).
+    labels : bool, default True
+        Write each segment's value inside it when it is wide enough.
+    decimals : int, optional
+        Decimals of the segment labels.
+    legend_labels : dict, optional
+        Display names of the columns (``{"nonVotant": "Non-votant"}`` is the default for votes).
+    ax : Axes, optional
+    **kwargs
+        Passed to ``Axes.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    frame = _wide_frame(data, "bars_stacked")
+    if columns is not None:
+        frame = frame[list(columns)]
+    frame = _order_rows(frame.astype(float).fillna(0.0), order, legislature)
+    if normalize:
+        totals = frame.sum(axis=1).replace(0.0, np.nan)
+        frame = frame.div(totals, axis=0).mul(100.0).fillna(0.0)
+    names = {**_colors.POSITION_LABELS, **(legend_labels or {})}
+    row_labels = _row_labels(frame.index, legislature)
+    ax = get_ax(ax, height=max(2.2, 0.36 * len(frame) + 1.1))
+    segment_colors = _segment_colors([str(c) for c in frame.columns], colors)
+    positions = np.arange(len(frame))
+    left = np.zeros(len(frame))
+    kwargs.setdefault("height", 0.72)
+    span = float(frame.sum(axis=1).max() or 1.0)
+    kind = "percent" if normalize else "number"
+    for column, colour in zip(frame.columns, segment_colors, strict=True):
+        widths = frame[column].to_numpy()
+        ax.barh(positions, widths, left=left, color=colour, label=names.get(str(column), str(column)), **kwargs)
+        if labels:
+            for position, start, width in zip(positions, left, widths, strict=True):
+                if width >= span * 0.06:
+                    add_text(ax, start + width / 2, position,
+                             fmt(width, kind, 0 if decimals is None else decimals),
+                             ha="center", va="center", fontsize=_theme.LABEL_FONT_SIZE - 1,
+                             color=contrast_text(colour))
+        left = left + widths
+    ax.set_yticks(positions, row_labels)
+    ax.invert_yaxis()
+    ax.grid(False, axis="y")
+    ax.grid(True, axis="x")
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    format_axis(ax, "x", kind)
+    if normalize:
+        ax.set_xlim(0, 100)
+    ax.legend(ncols=min(len(frame.columns), 5), loc="lower left", bbox_to_anchor=(0.0, 1.0),
+              frameon=False, handlelength=1.0, borderaxespad=0.2)
+    unit = "en pourcentage de chaque ligne" if normalize else "en nombre"
+    parts = [f"{label} : " + ", ".join(
+        f"{names.get(str(c), str(c)).lower()} {fmt(frame.iloc[i][c], kind, decimals or 0)}" for c in frame.columns)
+        for i, label in enumerate(row_labels[:4])]
+    text = (f"Barres empilées de {len(frame)} lignes, segments {french.format_list([names.get(str(c), str(c)).lower() for c in frame.columns])}, "
+            f"{unit}. " + " ; ".join(parts) + ("…" if len(frame) > 4 else "."))
+    describe(ax, text)
+    return ax
+
+
+def bars_diverging(data: Any, *, negative: Sequence[str] = ("contre",), positive: Sequence[str] = ("pour",),
+                   neutral: Sequence[str] = ("abstention",), normalize: bool = False,
+                   colors: Mapping[str, str] | None = None, legislature: int | None = None,
+                   order: Sequence[Any] | None = None, labels: bool = True,
+                   legend_labels: Mapping[str, str] | None = None, ax: Axes | None = None,
+                   **kwargs: Any) -> Axes:
+    """Draw diverging bars: the positions of each group on a vote around a zero line.
+
+    ``positive`` columns extend to the right, ``negative`` columns to the left, and
+    ``neutral`` columns are split in half on both sides of zero (as in a Likert chart).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per group, one column per position (``pour``, ``contre``, ``abstention``...).
+    negative, positive, neutral : list of str
+        Columns on each side; columns not listed are ignored.
+    normalize : bool, default False
+        Shares of each group's voters in percent instead of counts.
+    colors : dict, optional
+        Column colours; vote positions have theirs by default.
+    legislature : int, optional
+        Rows are political groups: sort them left to right and label them by acronym.
+    order : list, optional
+        Explicit row order (top to bottom).
+    labels : bool, default True
+        Write the value of each segment inside it when it is wide enough.
+    legend_labels : dict, optional
+        Display names of the columns.
+    ax : Axes, optional
+    **kwargs
+        Passed to ``Axes.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The x axis shows absolute values on both sides of zero.
+    """
+    frame = _wide_frame(data, "bars_diverging")
+    wanted = [*negative, *neutral, *positive]
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise ConfigurationError(
+            f"bars_diverging() : colonnes absentes {', '.join(missing)}. "
+            f"Colonnes disponibles : {', '.join(map(str, frame.columns))}."
+        )
+    frame = _order_rows(frame[wanted].astype(float).fillna(0.0), order, legislature)
+    if normalize:
+        totals = frame.sum(axis=1).replace(0.0, np.nan)
+        frame = frame.div(totals, axis=0).mul(100.0).fillna(0.0)
+    names = {**_colors.POSITION_LABELS, **(legend_labels or {})}
+    palette = {**_colors.POSITION_COLORS, **(colors or {})}
+    row_labels = _row_labels(frame.index, legislature)
+    ax = get_ax(ax, height=max(2.2, 0.36 * len(frame) + 1.1))
+    positions = np.arange(len(frame))
+    kwargs.setdefault("height", 0.72)
+    kind = "percent" if normalize else "number"
+    span = float(frame.sum(axis=1).max() or 1.0)
+
+    def draw(column: str, starts: np.ndarray, widths: np.ndarray, label: bool) -> None:
+        colour = palette.get(column, _theme.ink("neutral"))
+        ax.barh(positions, widths, left=starts, color=colour,
+                label=names.get(column, column) if label else None, **kwargs)
+        if labels:
+            for position, start, width in zip(positions, starts, widths, strict=True):
+                if abs(width) >= span * 0.06:
+                    add_text(ax, start + width / 2, position, fmt(abs(width), kind, 0),
+                             ha="center", va="center", fontsize=_theme.LABEL_FONT_SIZE - 1,
+                             color=contrast_text(colour))
+
+    half_neutral = frame[list(neutral)].sum(axis=1).to_numpy() / 2.0 if neutral else np.zeros(len(frame))
+    # Right side: half of the neutral columns, then the positive ones.
+    right = np.zeros(len(frame))
+    left = np.zeros(len(frame))
+    for column in neutral:
+        width = frame[column].to_numpy() / 2.0
+        draw(column, right.copy(), width, True)
+        right += width
+        draw(column, -left - width, width, False)
+        left += width
+    for column in positive:
+        width = frame[column].to_numpy()
+        draw(column, right.copy(), width, True)
+        right += width
+    for column in negative:
+        width = frame[column].to_numpy()
+        draw(column, -left - width, width, True)
+        left += width
+    del half_neutral
+
+    ax.axvline(0, color=_theme.ink("axis"), linewidth=0.9)
+    limit = float(max(right.max(initial=0.0), left.max(initial=0.0))) * 1.05 or 1.0
+    ax.set_xlim(-limit, limit)
+    ax.set_yticks(positions, row_labels)
+    ax.invert_yaxis()
+    ax.grid(False, axis="y")
+    ax.grid(True, axis="x")
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    if normalize:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: french.format_percent(abs(v), 0)))
+    else:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: french.format_number(abs(v))))
+    handles, legend_names = ax.get_legend_handles_labels()
+    by_name = dict(zip(legend_names, handles, strict=True))
+    legend_order = [names.get(c, c) for c in (*negative, *neutral, *positive)]
+    ax.legend([by_name[n] for n in legend_order if n in by_name], [n for n in legend_order if n in by_name],
+              ncols=len(legend_order), loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False,
+              handlelength=1.0, borderaxespad=0.2)
+    parts = []
+    for i, label in enumerate(row_labels):
+        row = frame.iloc[i]
+        parts.append(f"{label} : " + ", ".join(
+            f"{fmt(row[c], kind, 0)} {names.get(c, c).lower()}" for c in (*positive, *negative, *neutral)))
+    describe(ax, (f"Barres divergentes des positions de {len(frame)} groupes, "
+                  f"{french.format_list([names.get(c, c).lower() for c in positive])} à droite, "
+                  f"{french.format_list([names.get(c, c).lower() for c in negative])} à gauche. ")
+             + " ; ".join(parts) + ".")
+    return ax
+
+
+def waterfall(data: Any, *, start: float | None = None, start_label: str = "Départ",
+              total_label: str | None = "Arrivée", kind: str = "euros", decimals: int | None = None,
+              value_options: Mapping[str, Any] | None = None, increase_color: str | None = None,
+              decrease_color: str | None = None, total_color: str | None = None,
+              ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw a waterfall: from a starting total, each change as a floating bar, then the result.
+
+    Parameters
+    ----------
+    data : Series or dict
+        Changes indexed by label (positive: increase, negative: decrease).
+    start : float, optional
+        The starting total, drawn as a first full bar; ``None`` starts at zero with no bar.
+    start_label, total_label : str
+        Labels of the first and last bars; ``total_label=None`` draws no final bar.
+    kind : {"euros", "number", "percent"}, default "euros"
+        How values are written on the bars and the axis.
+    decimals : int, optional
+        Decimals of the value labels.
+    value_options : dict, optional
+        Formatter options (``scale=1e6`` when the data is in M€).
+    increase_color, decrease_color, total_color : str, optional
+        Colours; by default blue, vermilion and grey (distinct for colour-blind readers).
+    ax : Axes, optional
+    **kwargs
+        Passed to ``Axes.bar``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    changes = as_series(data, x=None, y=None, name="waterfall")
+    values = numeric(changes.to_numpy(), "waterfall")
+    labels = [str(i) for i in changes.index]
+    options = dict(value_options or {})
+    up = increase_color or "#2B6CB0"
+    down = decrease_color or "#D55E00"
+    total = total_color or _theme.ink("neutral")
+    ax = get_ax(ax)
+    kwargs.setdefault("width", 0.7)
+
+    names, bottoms, heights, colours, texts = [], [], [], [], []
+    level = 0.0 if start is None else float(start)
+    if start is not None:
+        names.append(start_label)
+        bottoms.append(0.0)
+        heights.append(level)
+        colours.append(total)
+        texts.append(fmt(level, kind, decimals, **options))
+    for label, change in zip(labels, values, strict=True):
+        names.append(label)
+        bottoms.append(level)
+        heights.append(change)
+        colours.append(up if change >= 0 else down)
+        texts.append(fmt(change, kind, decimals, sign=True, **options))
+        level += change
+    if total_label is not None:
+        names.append(total_label)
+        bottoms.append(0.0)
+        heights.append(level)
+        colours.append(total)
+        texts.append(fmt(level, kind, decimals, **options))
+
+    positions = np.arange(len(names))
+    ax.bar(positions, heights, bottom=bottoms, color=colours, **kwargs)
+    tops = [b + max(h, 0.0) for b, h in zip(bottoms, heights, strict=True)]
+    lows = [b + min(h, 0.0) for b, h in zip(bottoms, heights, strict=True)]
+    span = (max(tops) - min(0.0, *lows)) or 1.0
+    for position, top, low, height, text in zip(positions, tops, lows, heights, texts, strict=True):
+        if height >= 0:
+            add_text(ax, position, top + span * 0.01, text, ha="center", va="bottom",
+                     fontsize=_theme.LABEL_FONT_SIZE - 0.5, color=_theme.ink("text"))
+        else:
+            add_text(ax, position, low - span * 0.01, text, ha="center", va="top",
+                     fontsize=_theme.LABEL_FONT_SIZE - 0.5, color=_theme.ink("text"))
+    # Connectors between consecutive bars, at the running level.
+    for position in positions[:-1]:
+        level_after = bottoms[position] + heights[position]
+        if position + 1 < len(names) and names[position + 1] == total_label and total_label is not None:
+            level_after = heights[-1]
+        ax.plot([position + 0.35, position + 0.65], [level_after, level_after], color=_theme.ink("axis"),
+                linewidth=0.8, linestyle=(0, (2, 2)))
+    ax.set_xticks(positions, names)
+    ax.set_ylim(min(0.0, *lows) - span * 0.08, max(tops) + span * 0.1)
+    ax.axhline(0, color=_theme.ink("axis"), linewidth=0.8)
+    format_axis(ax, "y", kind, **options)
+    if max(len(n) for n in names) * len(names) > 70:
+        for label in ax.get_xticklabels():
+            label.set_rotation(30)
+            label.set_ha("right")
+            label.set_rotation_mode("anchor")
+    pairs = list(zip(names, texts, strict=True))
+    text = f"Graphique en cascade de {len(names)} barres : " + list_items(pairs[:6])
+    text += "…" if len(pairs) > 6 else "."
+    describe(ax, text)
+    return ax
