@@ -16,8 +16,10 @@ Three limits apply, each settable per call or through the settings (see
   than ``RATIO_FLOOR_BYTES``, because a small member cannot do harm whatever its ratio.
 
 The sizes declared in the zip headers are checked before a member is read. The bytes
-actually produced are counted while it is read, because a forged header can understate
-the size, and a member that ends at another size than declared is rejected.
+actually produced are counted while it is read, and a member that ends at another size
+than declared is rejected. With a forged header that understates the size, CPython's
+``zipfile`` (3.11) stops at the declared size and then fails the CRC check; the count is a
+second barrier that does not depend on that behaviour.
 """
 
 from __future__ import annotations
