@@ -125,7 +125,8 @@ def no_dict_cells(df: pd.DataFrame) -> None:
 
 
 def test_lone_objects_nil_and_text_uid(local_amo):
-    # A single mandate is an object, not a list; organeRef is a list; nils everywhere.
+    # The single mandate is an object instead of a list, organeRef is a list, and many
+    # fields are xsi:nil objects.
     lone = mandat_depute("PM900001", "PA900001", debut="2022-06-19", prise="2022-06-22", fin=None)
     lone["organes"] = {"organeRef": ["PO900001", "PO900002"]}
     local_amo({"assemblee.amo.l16": {
@@ -147,7 +148,8 @@ def test_lone_objects_nil_and_text_uid(local_amo):
 
 
 def test_divided_export_joins_mandates_and_fallback_names(local_amo):
-    # AMO50: mandates in their own files; one acteur file missing, found in the AMO10.
+    # AMO50 keeps mandates in their own files. PA900002 has no acteur file there, so its
+    # name comes from the AMO10 archive.
     local_amo({
         "assemblee.amo.l17.divise": {
             "json/acteur/PA900001.json": acteur("PA900001", "Ipsum"),
@@ -322,7 +324,10 @@ def test_minister_substitute_and_one_day_mandate(local_amo, day, uid, group):
         assert seat.empty
         return
     assert seat["uid"].tolist() == [uid]
-    assert seat["groupe_sigle"].isna().all() if group is None else seat["groupe_sigle"].tolist() == [group]
+    if group is None:
+        assert seat["groupe_sigle"].isna().all()
+    else:
+        assert seat["groupe_sigle"].tolist() == [group]
 
 
 def test_returning_minister_columns(local_amo):
@@ -343,7 +348,7 @@ def test_default_date_of_open_export(local_amo):
 
 def test_two_deputies_on_one_seat_warns(local_amo):
     archive = history_archive()
-    # An overlap the AN would never publish: the substitute's end is after the return.
+    # An invented overlap: the substitute's mandate ends after the minister's return.
     archive["json/acteur/PA900005.json"]["acteur"]["mandats"]["mandat"][0]["dateFin"] = "2023-02-10"
     local_amo({"assemblee.amo.l16": archive})
     with pytest.warns(DataWarning, match="1 circonscription.*01-4"):

@@ -3,23 +3,23 @@
 The AMO (« acteurs, mandats, organes ») files of data.assemblee-nationale.fr come in
 several exports, and each legislature of this toolkit is read from one of them:
 
-========== ========= ========================== =========================================
-législature source    dataset                    content
-========== ========= ========================== =========================================
-15          ``amo10`` ``assemblee.amo.l15``      577 deputies sitting on 2019-06-20, active
-                                                 mandates only
-16          ``amo20`` ``assemblee.amo.l16``      every deputy, senator and minister of the
-                                                 legislature with all their mandates; every
-                                                 deputy mandate closed on 2024-06-09
-17          ``amo10`` ``assemblee.amo.l17``      575 deputies sitting in November 2025,
-                                                 active mandates only (the default)
+=========== ========= ============================ ========================================
+législature source    dataset                      content
+=========== ========= ============================ ========================================
+15          ``amo10`` ``assemblee.amo.l15``        577 deputies sitting on 2019-06-20, with
+                                                   their active mandates only
+16          ``amo20`` ``assemblee.amo.l16``        every deputy, senator and minister of the
+                                                   legislature with all their mandates. Every
+                                                   deputy mandate closed on 2024-06-09.
+17          ``amo10`` ``assemblee.amo.l17``        575 deputies sitting in November 2025,
+                                                   active mandates only (the default)
 17          ``amo50`` ``assemblee.amo.l17.divise`` divided export of July 2024: 577 deputy
-                                                 mandates in separate files, before the
-                                                 groups were formed
-========== ========= ========================== =========================================
+                                                   mandates in separate files, before the
+                                                   groups were formed
+=========== ========= ============================ ========================================
 
 Each archive is parsed once into three raw tables (acteurs, mandats, organes) kept in
-the Parquet cache; the functions here select and join them.
+the Parquet cache. The functions here select and join them.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ SOURCES: dict[int, dict[str, str]] = {
 # deputies and group memberships that had ended by then.
 ACTIVE_ONLY_SOURCES = {"amo10", "amo50"}
 
-# Ranking of the qualities of a group mandate, used when a deputy holds two at once (a
-# group president holds « Président » and « Membre » of the same group).
+# Ranking of the qualities of a group mandate, used when a deputy has two at once. A
+# group president has a « Président » and a « Membre » mandate of the same group.
 _GROUP_QUALITY_RANK = {"Président": 0, "Membre": 1, "Membre apparenté": 2, "Député non-inscrit": 3}
 
 DateLike = str | Date | datetime | pd.Timestamp
@@ -165,9 +165,9 @@ def _raw_tables(legislature: int, source: str | None) -> tuple[str, dict[str, pd
     """Return the source name, the three raw tables and the provenance of their files.
 
     For the AMO50 export, the acteurs and organes it lacks are taken from the AMO10
-    archive of the same legislature: the divided archive holds the acteur files of 28 of
-    its 577 deputies, and none of the organes of the 17th legislature. Its own mandates
-    are kept alone, since the AMO10 ones are of a later date.
+    archive of the same legislature. The divided archive contains the acteur files of 28
+    of its 577 deputies, and none of the organes of the 17th legislature. Its own
+    mandates are kept alone, because the AMO10 ones are of a later date.
     """
     source, dataset_id = _dataset_id(legislature, source)
     tables, record = _parsed(dataset_id)
@@ -285,8 +285,8 @@ def mandats(
         Keep only the mandates of this organe type (``"ASSEMBLEE"``, ``"GP"``...).
     only_legislature
         Keep only the mandates whose ``legislature`` is ``legislature``. The AMO20 export
-        also holds its acteurs' mandates of earlier legislatures, and mandates without a
-        legislature (parties, government, Senate).
+        also contains its acteurs' mandates of earlier legislatures, and mandates without
+        a legislature (parties, government, Senate).
 
     Returns
     -------
@@ -406,8 +406,8 @@ def appartenances_groupes(legislature: int, *, source: str | None = None) -> pd.
 
     Notes
     -----
-    A group president holds two mandates of the same group at once (« Président » and
-    « Membre »), so two rows overlap; ``groupe_a_la_date`` keeps one group per deputy.
+    A group president has two mandates of the same group at once (« Président » and
+    « Membre »), so two rows overlap. ``groupe_a_la_date`` keeps one group per deputy.
     Only the AMO20 export keeps ended memberships: in AMO10 and AMO50 each deputy has
     only the membership open on the export day.
     """
@@ -492,7 +492,7 @@ def _deputy_mandates(mandates: pd.DataFrame, legislature: int) -> pd.DataFrame:
         & (mandates["legislature"] == legislature)
         & (mandates["qualite"].str.lower() == "membre")
     ].copy()
-    # NOTE: datePriseFonction (taking office) is the start of a sitting; a mandate
+    # NOTE: datePriseFonction (taking office) is the start of a sitting. A mandate
     # without it falls back on dateDebut (the election day, or the day of replacement).
     selected["debut_mandat"] = selected["date_prise_fonction"].fillna(selected["date_debut"])
     return selected
@@ -502,8 +502,8 @@ def reference_date(legislature: int, *, source: str | None = None) -> pd.Timesta
     """Return the day that ``deputes(legislature, date=None)`` describes.
 
     It is the latest date (start or end) of the legislature's deputy and group mandates
-    in the export: about the export day for an export of active mandates (AMO10, AMO50),
-    and the last day of the legislature for a closed one (2024-06-09 for the AMO20 of
+    in the export. For an export of active mandates (AMO10, AMO50) it is close to the
+    export day. For a closed legislature it is its last day (2024-06-09 for the AMO20 of
     the 16th legislature).
     """
     _, tables, _ = _raw_tables(legislature, source)
@@ -545,9 +545,9 @@ def deputes(legislature: int, date: DateLike | None = None, *, source: str | Non
     date
         The day: deputies who had taken office on or before it and whose mandate had not
         ended before it (both bounds inclusive), with their group that day. None takes
-        ``reference_date(legislature)``: the export day for an export of active
-        mandates, so every open mandate; and for the closed 16th legislature (AMO20,
-        where every deputy mandate ended), its last day, 2024-06-09.
+        ``reference_date(legislature)``. For an export of active mandates that is the
+        export day, so every open mandate is returned. For the closed 16th legislature
+        (AMO20, where every deputy mandate ended) it is its last day, 2024-06-09.
     source
         Export to read: ``"amo10"`` (15th and 17th), ``"amo20"`` (16th) or ``"amo50"``
         (17th, July 2024 divided export). None takes the legislature's default. With
@@ -660,21 +660,21 @@ def _check_circonscriptions(sitting: pd.DataFrame, legislature: int, day: pd.Tim
     seats = sitting.groupby(["departement_code", "circonscription"]).size()
     doubled = seats[seats > 1]
     if len(doubled):
-        shown = ", ".join(f"{dep}-{circo}" for dep, circo in doubled.index[:10])
+        listed = ", ".join(f"{dep}-{circo}" for dep, circo in doubled.index[:10])
         warnings.warn(
             f"{len(doubled)} circonscription(s) de la {legislature}e législature ont plusieurs "
-            f"députés au {day.date().isoformat()} : {shown}. Vérifiez les dates de fin des "
+            f"députés au {day.date().isoformat()} : {listed}. Vérifiez les dates de fin des "
             "mandats dans l'export.",
             DataWarning, stacklevel=3,
         )
 
 
-def _warn_unresolved(df: pd.DataFrame, column: str, what: str, legislature: int, source: str) -> None:
+def _warn_unresolved(df: pd.DataFrame, column: str, kind: str, legislature: int, source: str) -> None:
     missing = df[column].isna()
     if missing.any():
         warnings.warn(
             f"{int(missing.sum())} député(s) de la {legislature}e législature (source {source}) "
-            f"sans fichier {what} : {', '.join(df.loc[missing, 'uid'].head(10))}. "
+            f"sans fichier {kind} : {', '.join(df.loc[missing, 'uid'].head(10))}. "
             "Leur nom reste vide.",
             DataWarning, stacklevel=3,
         )
