@@ -11,8 +11,10 @@ Every helper takes the data first and keyword-only options, accepts ``ax=`` and 
 the Axes. ``plot.show(fig, data=df)`` ends each chart cell of an article.
 """
 
-from bureau_data.plot.charts_bars import bars_diverging, bars_stacked, barh_ranked, waterfall
+from bureau_data.plot.charts_bars import barh_ranked, bars_diverging, bars_stacked, waterfall
 from bureau_data.plot.charts_lines import annotate, plot_line, plot_series, small_multiples
+from bureau_data.plot.charts_matrix import heatmap
+from bureau_data.plot.choropleth import choropleth
 from bureau_data.plot.colors import (
     DIVERGING,
     POSITION_COLORS,
@@ -40,6 +42,7 @@ from bureau_data.plot.ticks import (
     FrenchYearFormatter,
     format_axis,
 )
+from bureau_data.plot.treemap import treemap
 
 __all__ = [
     "DIVERGING",
@@ -58,6 +61,7 @@ __all__ = [
     "bars_diverging",
     "bars_stacked",
     "chart_info",
+    "choropleth",
     "chart_output",
     "draft_alt",
     "finish",
@@ -67,6 +71,7 @@ __all__ = [
     "group_label",
     "group_order",
     "group_registry",
+    "heatmap",
     "hemicycle",
     "hemicycle_layout",
     "ink",
@@ -84,5 +89,6 @@ __all__ = [
     "small_multiples",
     "theme",
     "theme_rc",
+    "treemap",
     "waterfall",
 ]
