@@ -235,6 +235,7 @@ class _Job:
     site_url: str
     template: str
     planned: tuple[str, ...]  # site-relative files that will exist after the build
+    reason: str  # why the article is rebuilt, in French
 
 
 @dataclass
@@ -470,7 +471,7 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
         if reason != "nouveau":
             logger.info("%s : reconstruction (%s)", slug, reason)
         jobs.append(_Job(path, slug, output_dir, kernel, options.cell_timeout, options.html_budget,
-                         options.site_url, options.template, tuple(sorted(planned))))
+                         options.site_url, options.template, tuple(sorted(planned)), reason))
 
     for sub in ("staging", "provenance", "trash", "logs"):
         (output_dir / BUILD_DIR / sub).mkdir(parents=True, exist_ok=True)
@@ -494,7 +495,8 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
             "thumbnail": outcome.thumbnail,
             "html_size": outcome.html_size,
         }
-        report.results.append(ArticleResult(outcome.slug, job.notebook, "built", html_size=outcome.html_size,
+        report.results.append(ArticleResult(outcome.slug, job.notebook, "built", job.reason,
+                                            html_size=outcome.html_size,
                                             seconds=outcome.seconds, warnings=outcome.warnings))
     report.results.sort(key=lambda r: r.slug)
 
