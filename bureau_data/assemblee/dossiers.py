@@ -200,7 +200,7 @@ def dossiers_from_path(path: str | Path) -> dict[str, pd.DataFrame]:
 def dossiers_legislatifs(legislature: int = 17) -> dict[str, pd.DataFrame]:
     """Load the legislative dossiers of a legislature and the acts of their timeline.
 
-    The official archive is downloaded: the local data folder holds no copy.
+    The official archive is downloaded, because the local data folder contains no copy.
 
     Returns
     -------

@@ -112,7 +112,7 @@ def _ministry_table(path: str) -> dict[str, tuple[str, str]]:
         for line, row in enumerate(csv.DictReader(handle, delimiter=";"), start=2):
             key = normalise_label(row.get("libelle") or "")
             if not key or not row.get("ministere"):
-                raise DataCheckError(f"{path}, ligne {line} : libelle et ministere sont obligatoires.")
+                raise DataCheckError(f"{path}, ligne {line} : libelle et ministere sont obligatoires : complétez la ligne ou supprimez-la.")
             if key in table and table[key] != (row["ministere"], row["fonction"]):
                 raise DataCheckError(f"{path}, ligne {line} : libellé {row['libelle']!r} en double, "
                                      "avec un autre ministère.")
