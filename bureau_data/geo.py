@@ -254,13 +254,14 @@ def geometry_path(geometry: Geometry):
 
 
 # Inset boxes (lon_min, lat_min, lon_max, lat_max) west of Brittany and the Bay of
-# Biscay, from south to north, where no metropolitan shape is drawn.
+# Biscay, from south to north, where no metropolitan shape is drawn. The gaps between
+# boxes leave room for a name under each one.
 INSET_BOXES: tuple[tuple[float, float, float, float], ...] = (
-    (-8.6, 42.0, -6.9, 43.5),
-    (-8.6, 43.7, -6.9, 45.2),
-    (-8.6, 45.4, -6.9, 46.9),
-    (-8.6, 47.1, -6.9, 48.6),
-    (-8.6, 48.8, -6.9, 50.3),
+    (-7.6, 42.0, -6.0, 43.3),
+    (-7.6, 43.85, -6.0, 45.15),
+    (-7.6, 45.7, -6.0, 47.0),
+    (-7.6, 47.55, -6.0, 48.85),
+    (-7.6, 49.4, -6.0, 50.7),
 )
 
 
@@ -293,7 +294,7 @@ def place_overseas(df: pd.DataFrame, boxes: Sequence[tuple[float, float, float, 
     --------
     >>> moved = place_overseas(departements())
     >>> moved.loc[moved.code == "974", ["lon_min", "lon_max"]].round(1).values.tolist()
-    [[-8.6, -6.9]]
+    [[-7.6, -6.0]]
     """
     overseas_rows = df.index[df["outre_mer"]].tolist()
     if len(overseas_rows) > len(boxes):
