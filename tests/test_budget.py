@@ -1,4 +1,4 @@
-"""Tests of the State budget loaders against the real files of ../shared/data."""
+"""Tests of the State budget loaders against the real published files."""
 
 from __future__ import annotations
 
