@@ -1,50 +1,277 @@
 """The parsed-data cache: a loader's tidy tables stored as Parquet.
 
 Tables are keyed by a name, the parser's version and the sha256 of every raw file they
-were built from, so a new raw file or a new parser version builds them again. A damaged
-or unreadable cache entry is rebuilt, never trusted.
+were built from, so a new raw file or a new parser version builds them again. An entry
+is the folder ``<cache>/parsed/<name>-<key>/`` holding one Parquet file per table and
+``tables.json``, which stores each table's dtypes and ``attrs``.
+
+Guarantees:
+
+- an entry is written in a temporary folder and renamed into place, so a reader sees a
+  complete entry or none;
+- a lock file per entry makes concurrent processes build it once;
+- a damaged entry (unreadable file, failed Parquet page checksum, wrong row count) is
+  logged, deleted and built again, never trusted;
+- dtypes come back exactly: ordered categoricals (with unused and non-string
+  categories, even in an empty table), ``datetime64[s]``, nullable integers, ``str``;
+- ``attrs`` come back from JSON. Tuples come back as lists, and timestamps, dates and
+  numpy scalars are restored. Tables whose ``attrs`` cannot be stored are returned
+  without being cached, with a warning.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+import filelock
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from bureau_data.config import get_settings
 from bureau_data.provenance import ProvenanceRecord, attach
 
 logger = logging.getLogger(__name__)
 
+FORMAT_VERSION = 1  # layout of tables.json; a change makes every entry a cache miss
+_UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]")
+
+
+class _DamagedEntry(Exception):
+    """A cache entry that cannot be read back exactly."""
+
 
 def cache_key(name: str, version: str, sources: Sequence[ProvenanceRecord], extra: str = "") -> str:
     """Return the key of a parsed table built from ``sources`` by parser ``version``."""
     digest = hashlib.sha256()
-    for part in (name, version, extra, *sorted(record.sha256 for record in sources)):
+    parts = [str(FORMAT_VERSION), name, version, extra]
+    parts += sorted(f"{record.dataset}:{record.sha256}" for record in sources)
+    for part in parts:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()[:32]
 
 
-def _folder(name: str, key: str) -> Path:
-    return get_settings().cache_dir / "parsed" / f"{name}-{key}"
+def parsed_dir() -> Path:
+    """Return the folder of the parsed-table cache."""
+    return get_settings().cache_dir / "parsed"
 
 
-def _write_atomic(df: pd.DataFrame, path: Path) -> None:
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(handle)
+# --- JSON encoding of attrs and categories ---------------------------------------------
+
+
+def _to_json(value: Any) -> Any:
+    """Convert ``value`` to plain JSON, tagging timestamps; raise TypeError otherwise."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not np.isfinite(value):
+            return {"__float__": repr(value)}
+        return value
+    if isinstance(value, np.generic):
+        return _to_json(value.item())
+    if isinstance(value, pd.Timestamp):
+        return {"__timestamp__": value.isoformat()}
+    if isinstance(value, dt.datetime):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat()}
+    if isinstance(value, (list, tuple)):
+        return [_to_json(item) for item in value]
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise TypeError(f"clés non textuelles dans {value!r:.80}")
+        return {key: _to_json(item) for key, item in value.items()}
+    raise TypeError(f"valeur de type {type(value).__name__} non enregistrable en JSON")
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_from_json(item) for item in value]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (tag, text), = value.items()
+            if tag == "__timestamp__":
+                return pd.Timestamp(text)
+            if tag == "__datetime__":
+                return dt.datetime.fromisoformat(text)
+            if tag == "__date__":
+                return dt.date.fromisoformat(text)
+            if tag == "__float__":
+                return float(text)
+        return {key: _from_json(item) for key, item in value.items()}
+    return value
+
+
+# --- dtypes --------------------------------------------------------------------------
+
+
+def _dtype_spec(dtype: Any) -> dict[str, Any]:
+    if isinstance(dtype, pd.CategoricalDtype):
+        return {
+            "dtype": "category",
+            "ordered": bool(dtype.ordered),
+            "categories": _to_json(dtype.categories.tolist()),
+            "categories_dtype": str(dtype.categories.dtype),
+        }
+    return {"dtype": str(dtype)}
+
+
+def _restore(values: pd.Series | pd.Index, spec: dict[str, Any]) -> pd.Series | pd.Index:
+    """Return ``values`` converted back to the dtype described by ``spec``."""
+    if spec["dtype"] == "category":
+        categories = pd.Index(_from_json(spec["categories"]))
+        if str(categories.dtype) != spec["categories_dtype"]:
+            categories = categories.astype(spec["categories_dtype"])
+        wanted = pd.CategoricalDtype(categories, ordered=spec["ordered"])
+        if values.dtype == wanted:
+            return values
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object)
+        restored = pd.Categorical(values, dtype=wanted)
+        if isinstance(values, pd.Index):
+            return pd.CategoricalIndex(restored, name=values.name)
+        return pd.Series(restored, index=values.index, name=values.name)
+    if str(values.dtype) != spec["dtype"]:
+        return values.astype(spec["dtype"])
+    return values
+
+
+def _restore_frame(df: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
+    specs = meta["columns"]
+    if len(specs) != df.shape[1]:
+        raise _DamagedEntry(f"{df.shape[1]} colonnes lues au lieu de {len(specs)}")
+    for position, spec in enumerate(specs):
+        column = df.iloc[:, position]
+        restored = _restore(column, spec)
+        if restored is not column:
+            df.isetitem(position, restored)
+    index_specs = meta["index"]
+    if isinstance(df.index, pd.MultiIndex):
+        levels = [_restore(df.index.get_level_values(i), spec) for i, spec in enumerate(index_specs)]
+        df.index = pd.MultiIndex.from_arrays(levels, names=df.index.names)
+    elif index_specs:
+        df.index = _restore(df.index, index_specs[0])
+    return df
+
+
+# --- reading and writing entries ---------------------------------------------------------
+
+
+def _footer_sha256(path: Path) -> tuple[int, str]:
+    """Return the size of a Parquet file and the sha256 of its footer.
+
+    Page checksums cover the data and dictionary pages; the footer (schema, pandas
+    metadata, offsets) has none, so its hash is stored and compared on every read.
+    """
+    with open(path, "rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size < 12:
+            raise _DamagedEntry(f"{path.name} : {size} octets, trop court pour du Parquet")
+        handle.seek(size - 8)
+        tail = handle.read(8)
+        footer_length = int.from_bytes(tail[:4], "little")
+        if tail[4:] != b"PAR1" or footer_length + 12 > size:
+            raise _DamagedEntry(f"{path.name} : fin de fichier Parquet invalide")
+        handle.seek(size - 8 - footer_length)
+        return size, hashlib.sha256(handle.read(footer_length + 8)).hexdigest()
+
+
+def _read_entry(folder: Path, sources: Sequence[ProvenanceRecord]) -> dict[str, pd.DataFrame]:
+    """Read every table of an entry, raising _DamagedEntry when anything is off."""
     try:
-        df.to_parquet(tmp_name, index=True)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+        meta = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            raise _DamagedEntry(f"format {meta.get('format')!r} au lieu de {FORMAT_VERSION}")
+        tables: dict[str, pd.DataFrame] = {}
+        for item in meta["tables"]:
+            path = folder / item["file"]
+            if list(_footer_sha256(path)) != [item["size"], item["footer_sha256"]]:
+                raise _DamagedEntry(f"{item['file']} : taille ou pied de fichier modifié")
+            table = pq.read_table(path, page_checksum_verification=True)
+            df = _restore_frame(table.to_pandas(), item)
+            if len(df) != item["rows"]:
+                raise _DamagedEntry(f"{len(df)} lignes lues au lieu de {item['rows']}")
+            df.attrs = _from_json(item["attrs"])
+            tables[item["name"]] = _attach_current(df, sources)
+        return tables
+    except _DamagedEntry:
         raise
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
+        raise _DamagedEntry(f"{type(exc).__name__} : {exc}") from exc
+
+
+def _attach_current(df: pd.DataFrame, sources: Sequence[ProvenanceRecord]) -> pd.DataFrame:
+    """Replace the stored records of the current sources with the current records."""
+    current = {(record.dataset, record.sha256) for record in sources}
+    stored = df.attrs.get("provenance", [])
+    df.attrs["provenance"] = [item for item in stored if isinstance(item, dict)
+                              and (item.get("dataset"), item.get("sha256")) not in current]
+    return attach(df, list(sources))
+
+
+def _table_meta(table_name: str, file: str, df: pd.DataFrame) -> dict[str, Any]:
+    index_levels = [df.index.get_level_values(i) for i in range(df.index.nlevels)]
+    return {
+        "name": table_name,
+        "file": file,
+        "rows": len(df),
+        "columns": [_dtype_spec(dtype) for dtype in df.dtypes],
+        "index": [_dtype_spec(level.dtype) for level in index_levels],
+        "attrs": _to_json(dict(df.attrs)),
+    }
+
+
+def _write_entry(folder: Path, tables: dict[str, pd.DataFrame], name: str, version: str,
+                 sources: Sequence[ProvenanceRecord]) -> None:
+    """Write an entry in a temporary folder, then rename it into place."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".part"))
+    try:
+        items = []
+        for position, (table_name, df) in enumerate(tables.items()):
+            file = f"t{position}.parquet"
+            item = _table_meta(table_name, file, df)  # before writing: attrs may be rejected
+            bare = df.copy(deep=False)
+            bare.attrs = {}  # attrs live in tables.json, where their types are restored
+            arrow = pa.Table.from_pandas(bare, preserve_index=True)
+            pq.write_table(arrow, tmp / file, write_page_checksum=True)
+            item["size"], item["footer_sha256"] = _footer_sha256(tmp / file)
+            items.append(item)
+        meta = {
+            "format": FORMAT_VERSION,
+            "name": name,
+            "version": version,
+            "sources": [record.to_dict() for record in sources],
+            "tables": items,
+        }
+        (tmp / "tables.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.rename(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _check_tables(name: str, tables: object) -> dict[str, pd.DataFrame]:
+    if not isinstance(tables, dict) or not all(isinstance(df, pd.DataFrame) for df in tables.values()):
+        raise TypeError(
+            f"La fonction de construction de {name!r} doit renvoyer un dict nom -> DataFrame, "
+            f"pas {type(tables).__name__}."
+        )
+    return tables
 
 
 def cached_tables(
@@ -54,39 +281,87 @@ def cached_tables(
     build: Callable[[], dict[str, pd.DataFrame]],
     extra: str = "",
 ) -> dict[str, pd.DataFrame]:
-    """Return the tables built by ``build()``, from the Parquet cache when it is fresh.
+    """Return the tables built by ``build()``, from the Parquet cache when it holds them.
 
-    ``attrs`` of each table (other than provenance) are stored as JSON beside it.
-    The provenance of ``sources`` is attached to every returned table.
+    On a hit the tables are read back from Parquet, without calling ``build`` and
+    without reading the raw files. On a miss ``build()`` runs once, even when several
+    processes ask at the same time, and its tables are stored. The provenance of
+    ``sources`` is attached to every returned table (``df.attrs["provenance"]``).
+
+    Parameters
+    ----------
+    name
+        Name of the loader's result, part of the key and of the entry's folder name
+        (where characters other than letters, digits, ``.``, ``_`` and ``-`` become ``_``).
+    version
+        Version of the parser; change it whenever the parsing code changes its output.
+    sources
+        Records of the raw files the tables are built from (``fetch(...).record``).
+    build
+        Function that parses the raw files and returns ``{table name: DataFrame}``.
+    extra
+        Any other text the result depends on, such as a loader argument.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        The tables, in the order ``build`` returned them.
+
+    Raises
+    ------
+    TypeError
+        When ``build`` does not return a dict of DataFrames.
+
+    Notes
+    -----
+    When the cache folder cannot be written, or a table cannot be stored in Parquet
+    (for example columns of mixed types), the tables are returned without being cached
+    and a warning is logged.
     """
     key = cache_key(name, version, sources, extra)
-    folder = _folder(name, key)
-    index_file = folder / "tables.json"
-    if index_file.is_file():
-        try:
-            meta = json.loads(index_file.read_text(encoding="utf-8"))
-            tables: dict[str, pd.DataFrame] = {}
-            for table_name, attrs in meta.items():
-                df = pd.read_parquet(folder / f"{table_name}.parquet")
-                df.attrs.update(attrs)
-                tables[table_name] = attach(df, list(sources))
-            return tables
-        except (OSError, ValueError, KeyError) as exc:
-            logger.warning("Cache de tables illisible %s (%s) : reconstruction.", folder, exc)
+    folder = parsed_dir() / f"{_UNSAFE_NAME_CHARS.sub('_', name).lstrip('.')}-{key}"
 
-    tables = build()
+    if (folder / "tables.json").is_file():
+        try:
+            return _read_entry(folder, sources)
+        except _DamagedEntry:
+            pass  # checked again under the lock, where it is rebuilt
+
+    lock = filelock.FileLock(str(folder.with_name(folder.name + ".lock")))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        meta = {}
-        for table_name, df in tables.items():
-            _write_atomic(df, folder / f"{table_name}.parquet")
-            meta[table_name] = {k: v for k, v in df.attrs.items() if k != "provenance"}
-        tmp = index_file.with_suffix(".part")
-        tmp.write_text(json.dumps(meta, ensure_ascii=False, default=str), encoding="utf-8")
-        os.replace(tmp, index_file)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
     except OSError as exc:
-        logger.warning("Impossible d'écrire le cache de tables %s : %s", folder, exc)
-    return {table_name: attach(df, list(sources)) for table_name, df in tables.items()}
+        logger.warning("Cache de tables %s non modifiable (%s) : %s est reconstruit sans être "
+                       "enregistré.", folder.parent, exc, name)
+        tables = _check_tables(name, build())
+        return {key: attach(df, list(sources)) for key, df in tables.items()}
+    try:
+        return _build_locked(folder, name, version, sources, build)
+    finally:
+        lock.release()
+
+
+def _build_locked(folder: Path, name: str, version: str, sources: Sequence[ProvenanceRecord],
+                  build: Callable[[], dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    if folder.exists():
+        try:
+            return _read_entry(folder, sources)
+        except _DamagedEntry as exc:
+            logger.warning("Entrée du cache de tables endommagée %s (%s) : elle est reconstruite.",
+                           folder, exc)
+            shutil.rmtree(folder, ignore_errors=True)
+
+    tables = _check_tables(name, build())
+    try:
+        _write_entry(folder, tables, name, version, sources)
+    except OSError as exc:
+        logger.warning("Impossible d'écrire le cache de tables %s (%s) : les tables de %s sont "
+                       "renvoyées sans être enregistrées.", folder, exc, name)
+    except (TypeError, ValueError, pa.ArrowException) as exc:
+        logger.warning("Les tables de %s ne peuvent pas être enregistrées en Parquet (%s) : elles "
+                       "seront reconstruites à chaque appel.", name, exc)
+    return {key: attach(df, list(sources)) for key, df in tables.items()}
 
 
 def cached_table(
@@ -98,3 +373,35 @@ def cached_table(
 ) -> pd.DataFrame:
     """Return the single table built by ``build()``, through ``cached_tables``."""
     return cached_tables(name, version, sources, lambda: {"table": build()}, extra)["table"]
+
+
+# --- inspection and maintenance (used by the command line) -----------------------------
+
+
+def list_entries() -> list[Path]:
+    """Return the entry folders of the parsed-table cache, sorted by name."""
+    folder = parsed_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def verify_entry(folder: Path) -> str | None:
+    """Read an entry back in full and return why it is damaged, or None when it is sound."""
+    try:
+        meta = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+        sources = [ProvenanceRecord.from_dict(item) for item in meta.get("sources", [])]
+        _read_entry(folder, sources)
+    except (_DamagedEntry, OSError, ValueError, TypeError) as exc:
+        return str(exc)
+    return None
+
+
+def clear_tables() -> int:
+    """Delete every entry of the parsed-table cache, and return how many were deleted."""
+    deleted = 0
+    for folder in list_entries():
+        with filelock.FileLock(str(folder.with_name(folder.name + ".lock"))):
+            shutil.rmtree(folder, ignore_errors=True)
+        deleted += 1
+    return deleted
