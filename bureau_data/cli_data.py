@@ -1,46 +1,196 @@
-"""Data subcommands of ``bureau-data``: catalogue, download, provenance, cache."""
+"""Data subcommands of ``bureau-data``: catalogue, telecharger, provenance, verifier, vider."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
-from bureau_data.catalogue import load_catalogue
-from bureau_data.fetch import fetch
+from bureau_data import cache
+from bureau_data.catalogue import get_dataset, load_catalogue
+from bureau_data.config import get_settings
+from bureau_data.errors import BureauDataError
+from bureau_data.fetch import (
+    cached_entry,
+    clear_downloads,
+    fetch,
+    local_path,
+    read_manifest,
+    verify_downloads,
+)
+
+_UNITS = ["o", "ko", "Mo", "Go", "To"]
+
+
+def format_size(size: float) -> str:
+    """Format a byte count in French units with a decimal comma: ``1,5 Mo``."""
+    unit = 0
+    while size >= 1000 and unit < len(_UNITS) - 1:
+        size /= 1000
+        unit += 1
+    text = f"{size:.0f}" if unit == 0 else f"{size:.1f}".replace(".", ",")
+    return f"{text}\u00a0{_UNITS[unit]}"
+
+
+def format_age(seconds: float) -> str:
+    """Format a duration in French: ``3 min``, ``5 h``, ``2 j``."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 86400:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} j"
+
+
+def _status(dataset_id: str) -> str:
+    settings = get_settings()
+    if settings.local_dir is not None:
+        try:
+            dataset = get_dataset(dataset_id)
+            path = local_path(dataset, settings)
+        except BureauDataError:
+            return "absent du dossier local"
+        return f"dossier local, {format_size(path.stat().st_size)}"
+    entry = cached_entry(dataset_id)
+    if entry is None:
+        return "pas en cache"
+    age = entry.age_seconds()
+    stale = " (à revalider)" if age > settings.max_age_seconds else ""
+    return (f"en cache, {format_size(entry.record.size)}, téléchargé le "
+            f"{entry.record.retrieved_at[:10]}, vérifié il y a {format_age(age)}{stale}")
 
 
 def _cmd_catalogue(args: argparse.Namespace) -> int:
-    for dataset in load_catalogue().values():
-        print(f"{dataset.id}\t{dataset.title}\t{dataset.publisher}")
+    datasets = load_catalogue()
+    if args.json:
+        rows = [{"id": d.id, "titre": d.title, "editeur": d.publisher, "etat": _status(d.id)}
+                for d in datasets.values()]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for dataset in datasets.values():
+        print(f"{dataset.id}\t{dataset.title}\t{dataset.publisher}\t{_status(dataset.id)}")
     return 0
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
     ids = args.jeux or list(load_catalogue())
+    failures = 0
     for dataset_id in ids:
-        fetched = fetch(dataset_id)
-        print(f"{dataset_id}\t{fetched.path}\t{fetched.record.size} octets")
-    return 0
+        try:
+            fetched = fetch(dataset_id, refresh=args.forcer)
+        except BureauDataError as exc:
+            failures += 1
+            print(f"{dataset_id}\téchec : {exc}")
+            continue
+        print(f"{dataset_id}\t{fetched.path}\t{format_size(fetched.record.size)}")
+    if failures:
+        print(f"{failures} jeu(x) sur {len(ids)} n'ont pas pu être obtenus.")
+    return 1 if failures else 0
 
 
 def _cmd_provenance(args: argparse.Namespace) -> int:
-    fetched = fetch(args.jeu)
-    print(json.dumps(fetched.record.to_dict(), indent=2, ensure_ascii=False))
+    dataset = get_dataset(args.jeu)
+    settings = get_settings()
+    if settings.local_dir is not None:
+        record = fetch(args.jeu).record  # reads the local folder, never the network
+    else:
+        entry = cached_entry(args.jeu)
+        if entry is None:
+            print(f"{dataset.id} : pas encore téléchargé. URL officielle : {dataset.url}. "
+                  f"Lancez « bureau-data telecharger {dataset.id} ».")
+            return 1
+        record = entry.record
+    if args.json:
+        print(json.dumps(record.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    labels = [
+        ("Jeu de données", record.dataset), ("Titre", record.title),
+        ("Éditeur", record.publisher), ("Licence", record.licence),
+        ("URL", record.url), ("URL finale", record.final_url), ("Fichier", record.path),
+        ("Obtenu le", record.retrieved_at), ("Date HTTP", record.http_date),
+        ("ETag", record.etag), ("Last-Modified", record.last_modified),
+        ("Taille", f"{format_size(record.size)} ({record.size} octets)"),
+        ("SHA-256", record.sha256), ("Origine", record.source),
+    ]
+    for label, value in labels:
+        if value:
+            print(f"{label:<15} {value}")
     return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    failures = 0
+    results = verify_downloads(args.jeux or None)
+    for result in results:
+        state = "ok" if result.ok else "ERREUR"
+        failures += not result.ok
+        print(f"{result.dataset}\t{state}\t{result.message}")
+    settings = get_settings()
+    if settings.local_dir is not None and not args.jeux:
+        for dataset_id, relative in sorted(read_manifest(settings).items()):
+            present = (settings.local_dir / relative).is_file()
+            failures += not present
+            print(f"{dataset_id}\t{'ok' if present else 'ERREUR'}\tdossier local : "
+                  f"{relative}{'' if present else ' introuvable'}")
+    if not args.jeux:
+        for folder in cache.list_entries():
+            problem = cache.verify_entry(folder)
+            failures += problem is not None
+            print(f"tables/{folder.name}\t{'ok' if problem is None else 'ERREUR'}\t"
+                  f"{problem or 'lisible'}")
+    if failures:
+        print(f"{failures} problème(s). Supprimez les fichiers en cause avec « bureau-data vider "
+              "JEU » (ou « --tables » pour les tables) : ils seront reconstruits.")
+        return 1
+    print("Cache vérifié : aucun problème.")
+    return 0
+
+
+def _cmd_clear(args: argparse.Namespace) -> int:
+    if not args.jeux and not args.tout and not args.tables:
+        print("Indiquez des jeux de données, --tables ou --tout.")
+        return 2
+    if args.jeux or args.tout:
+        count = clear_downloads(args.jeux or None)
+        print(f"{count} fichier(s) téléchargé(s) supprimé(s).")
+    if args.tables or args.tout:
+        count = cache.clear_tables()
+        print(f"{count} entrée(s) du cache de tables supprimée(s).")
+    return 0
+
+
+def _add(subparsers: argparse._SubParsersAction, name: str, help_text: str,  # type: ignore[type-arg]
+         func) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(name, help=help_text, description=help_text, add_help=False)
+    parser.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    parser.set_defaults(func=func)
+    return parser
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the data subcommands to the ``bureau-data`` parser."""
-    parser = subparsers.add_parser("catalogue", help="lister les jeux de données du catalogue", add_help=False)
-    parser.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
-    parser.set_defaults(func=_cmd_catalogue)
+    parser = _add(subparsers, "catalogue",
+                  "lister les jeux de données du catalogue et leur état dans le cache", _cmd_catalogue)
+    parser.add_argument("--json", action="store_true", help="sortie au format JSON")
 
-    parser = subparsers.add_parser("telecharger", help="télécharger des jeux de données dans le cache", add_help=False)
-    parser.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    parser = _add(subparsers, "telecharger", "télécharger des jeux de données dans le cache",
+                  _cmd_fetch)
     parser.add_argument("jeux", nargs="*", help="identifiants des jeux (tous par défaut)")
-    parser.set_defaults(func=_cmd_fetch)
+    parser.add_argument("--forcer", action="store_true",
+                        help="revalider auprès du serveur même une copie récente")
 
-    parser = subparsers.add_parser("provenance", help="afficher la provenance d'un jeu de données", add_help=False)
-    parser.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    parser = _add(subparsers, "provenance",
+                  "afficher la provenance d'un jeu de données en cache, sans télécharger",
+                  _cmd_provenance)
     parser.add_argument("jeu", help="identifiant du jeu de données")
-    parser.set_defaults(func=_cmd_provenance)
+    parser.add_argument("--json", action="store_true", help="sortie au format JSON")
+
+    parser = _add(subparsers, "verifier",
+                  "recalculer le sha256 des fichiers en cache et relire les tables", _cmd_verify)
+    parser.add_argument("jeux", nargs="*", help="identifiants des jeux (tout le cache par défaut)")
+
+    parser = _add(subparsers, "vider", "supprimer des fichiers du cache", _cmd_clear)
+    parser.add_argument("jeux", nargs="*", help="identifiants des jeux dont supprimer le fichier")
+    parser.add_argument("--tables", action="store_true", help="supprimer le cache de tables Parquet")
+    parser.add_argument("--tout", action="store_true",
+                        help="supprimer tous les fichiers téléchargés et toutes les tables")
