@@ -13,6 +13,7 @@ magics print the traceback but swallow the exception), unless the cell is tagged
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import os
 import re
@@ -38,6 +39,7 @@ FALLBACK_KERNEL = "python3"  # ipykernel's own spec for the interpreter running 
 
 FIGURE_DPI = 100  # resolution of plain matplotlib figures (``plt.show()``)
 SETUP_TAG = "bureau-data-setup"
+SETUP_TIMEOUT = 120  # seconds for the injected cell, which imports matplotlib
 
 # The first cell the build injects, removed again after execution. It fixes the
 # backend, the resolution and the PNG metadata, so the same figure gives the same bytes.
@@ -126,6 +128,10 @@ def _setup_cell() -> NotebookNode:
     cell = nbformat.v4.new_code_cell(SETUP_SOURCE)
     cell.metadata["tags"] = [SETUP_TAG]
     return cell
+
+
+def _cell_timeout(timeout: int, cell: NotebookNode) -> int:
+    return max(timeout, SETUP_TIMEOUT) if SETUP_TAG in cell.metadata.get("tags", []) else timeout
 
 
 def _error_traceback(output: dict[str, Any]) -> str:
@@ -230,6 +236,7 @@ def execute_notebook(path: Path, settings: ExecutionSettings, provenance_log: Pa
         notebook_path=path,
         kernel_name=settings.kernel_name,
         timeout=settings.cell_timeout,
+        timeout_func=functools.partial(_cell_timeout, settings.cell_timeout),
         record_timing=False,
         allow_errors=False,
         resources={"metadata": {"path": str(path.parent.resolve())}},
