@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -13,7 +14,7 @@ from matplotlib.ticker import FuncFormatter
 from bureau_data import french
 from bureau_data.errors import ConfigurationError
 from bureau_data.plot import colors as _colors
-from bureau_data.plot import theme as _theme
+from bureau_data.plot import style as _theme
 from bureau_data.plot._common import (
     add_text,
     as_series,
@@ -169,13 +170,39 @@ def _wide_frame(data: Any, name: str) -> pd.DataFrame:
 
 def _segment_colors(columns: Sequence[str], colors: Mapping[str, str] | Sequence[str] | None) -> list[str]:
     if isinstance(colors, Mapping):
-        return [colors.get(c) or _colors.POSITION_COLORS.get(c) or _theme.ink("neutral") for c in columns]
+        return [colors.get(c) or _position_colour(c) or _theme.ink("neutral") for c in columns]
     if colors is not None:
         return list(colors)
-    if all(c in _colors.POSITION_COLORS for c in columns):
-        return [_colors.POSITION_COLORS[c] for c in columns]
+    if all(_position_colour(c) for c in columns):
+        return [_position_colour(c) for c in columns]
     cycle = _theme.CYCLE_DARK if _theme.is_dark() else _theme.CYCLE_LIGHT
     return [cycle[i % len(cycle)] for i in range(len(columns))]
+
+
+def _position_colour(column: str) -> str | None:
+    key = _colors.position_key(column)
+    return _colors.POSITION_COLORS[key] if key else None
+
+
+def _match_columns(frame: pd.DataFrame, requested: Sequence[str]) -> list[str]:
+    """Find each requested column, or the column of the same vote position (``abstentions``)."""
+    found = []
+    for name in requested:
+        if name in frame.columns:
+            found.append(name)
+            continue
+        key = _colors.position_key(name)
+        same = [str(c) for c in frame.columns if key is not None and _colors.position_key(c) == key]
+        found.append(same[0] if same else name)
+    return found
+
+
+def _column_name(column: str, names: Mapping[str, str]) -> str:
+    """Return the display name of a column: explicit name, then vote position label."""
+    if column in names:
+        return names[column]
+    key = _colors.position_key(column)
+    return _colors.POSITION_LABELS[key] if key else column
 
 
 def _row_labels(index: Sequence[Any], legislature: int | None) -> list[str]:
@@ -222,7 +249,8 @@ def bars_stacked(data: Any, *, columns: Sequence[str] | None = None, normalize: 
     decimals : int, optional
         Decimals of the segment labels.
     legend_labels : dict, optional
-        Display names of the columns (``{"nonVotant": "Non-votant"}`` is the default for votes).
+        Display names of the columns; vote positions (``non_votants``...) are named
+        ``Non-votant`` and so on by default.
     ax : Axes, optional
     **kwargs
         Passed to ``Axes.barh``.
@@ -238,7 +266,7 @@ def bars_stacked(data: Any, *, columns: Sequence[str] | None = None, normalize: 
     if normalize:
         totals = frame.sum(axis=1).replace(0.0, np.nan)
         frame = frame.div(totals, axis=0).mul(100.0).fillna(0.0)
-    names = {**_colors.POSITION_LABELS, **(legend_labels or {})}
+    names = dict(legend_labels or {})
     row_labels = _row_labels(frame.index, legislature)
     ax = get_ax(ax, height=max(2.2, 0.36 * len(frame) + 1.1))
     segment_colors = _segment_colors([str(c) for c in frame.columns], colors)
@@ -249,7 +277,7 @@ def bars_stacked(data: Any, *, columns: Sequence[str] | None = None, normalize: 
     kind = "percent" if normalize else "number"
     for column, colour in zip(frame.columns, segment_colors, strict=True):
         widths = frame[column].to_numpy()
-        ax.barh(positions, widths, left=left, color=colour, label=names.get(str(column), str(column)), **kwargs)
+        ax.barh(positions, widths, left=left, color=colour, label=_column_name(str(column), names), **kwargs)
         if labels:
             for position, start, width in zip(positions, left, widths, strict=True):
                 if width >= span * 0.06:
@@ -271,9 +299,9 @@ def bars_stacked(data: Any, *, columns: Sequence[str] | None = None, normalize: 
               frameon=False, handlelength=1.0, borderaxespad=0.2)
     unit = "en pourcentage de chaque ligne" if normalize else "en nombre"
     parts = [f"{label} : " + ", ".join(
-        f"{names.get(str(c), str(c)).lower()} {fmt(frame.iloc[i][c], kind, decimals or 0)}" for c in frame.columns)
+        f"{_column_name(str(c), names).lower()} {fmt(frame.iloc[i][c], kind, decimals or 0)}" for c in frame.columns)
         for i, label in enumerate(row_labels[:4])]
-    text = (f"Barres empilées de {len(frame)} lignes, segments {french.format_list([names.get(str(c), str(c)).lower() for c in frame.columns])}, "
+    text = (f"Barres empilées de {len(frame)} lignes, segments {french.format_list([_column_name(str(c), names).lower() for c in frame.columns])}, "
             f"{unit}. " + " ; ".join(parts) + ("…" if len(frame) > 4 else "."))
     describe(ax, text)
     return ax
@@ -295,7 +323,8 @@ def bars_diverging(data: Any, *, negative: Sequence[str] = ("contre",), positive
     data : DataFrame
         One row per group, one column per position (``pour``, ``contre``, ``abstention``...).
     negative, positive, neutral : list of str
-        Columns on each side; columns not listed are ignored.
+        Columns on each side; columns not listed are ignored. A vote position matches its
+        other spellings, so the default ``abstention`` finds an ``abstentions`` column.
     normalize : bool, default False
         Shares of each group's voters in percent instead of counts.
     colors : dict, optional
@@ -318,6 +347,9 @@ def bars_diverging(data: Any, *, negative: Sequence[str] = ("contre",), positive
         The x axis shows absolute values on both sides of zero.
     """
     frame = _wide_frame(data, "bars_diverging")
+    negative = _match_columns(frame, negative)
+    positive = _match_columns(frame, positive)
+    neutral = _match_columns(frame, neutral)
     wanted = [*negative, *neutral, *positive]
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
@@ -329,8 +361,9 @@ def bars_diverging(data: Any, *, negative: Sequence[str] = ("contre",), positive
     if normalize:
         totals = frame.sum(axis=1).replace(0.0, np.nan)
         frame = frame.div(totals, axis=0).mul(100.0).fillna(0.0)
-    names = {**_colors.POSITION_LABELS, **(legend_labels or {})}
-    palette = {**_colors.POSITION_COLORS, **(colors or {})}
+    names = dict(legend_labels or {})
+    palette = {c: _position_colour(c) for c in wanted if _position_colour(c)}
+    palette.update(colors or {})
     row_labels = _row_labels(frame.index, legislature)
     ax = get_ax(ax, height=max(2.2, 0.36 * len(frame) + 1.1))
     positions = np.arange(len(frame))
@@ -338,26 +371,32 @@ def bars_diverging(data: Any, *, negative: Sequence[str] = ("contre",), positive
     kind = "percent" if normalize else "number"
     span = float(frame.sum(axis=1).max() or 1.0)
 
-    def draw(column: str, starts: np.ndarray, widths: np.ndarray, label: bool) -> None:
+    def draw(column: str, starts: np.ndarray, widths: np.ndarray, label: bool, labelled: bool = True) -> None:
         colour = palette.get(column, _theme.ink("neutral"))
         ax.barh(positions, widths, left=starts, color=colour,
-                label=names.get(column, column) if label else None, **kwargs)
-        if labels:
+                label=_column_name(column, names) if label else None, **kwargs)
+        if labels and labelled:
             for position, start, width in zip(positions, starts, widths, strict=True):
                 if abs(width) >= span * 0.06:
                     add_text(ax, start + width / 2, position, fmt(abs(width), kind, 0),
                              ha="center", va="center", fontsize=_theme.LABEL_FONT_SIZE - 1,
                              color=contrast_text(colour))
 
-    half_neutral = frame[list(neutral)].sum(axis=1).to_numpy() / 2.0 if neutral else np.zeros(len(frame))
     # Right side: half of the neutral columns, then the positive ones.
     right = np.zeros(len(frame))
     left = np.zeros(len(frame))
     for column in neutral:
         width = frame[column].to_numpy() / 2.0
-        draw(column, right.copy(), width, True)
+        draw(column, right.copy(), width, True, labelled=False)
+        draw(column, -left - width, width, False, labelled=False)
+        if labels:
+            # One label for both halves, centred on the neutral segment.
+            colour = palette.get(column, _theme.ink("neutral"))
+            for position, start, half in zip(positions, right - left, width, strict=True):
+                if 2 * half >= span * 0.06:
+                    add_text(ax, start / 2, position, fmt(2 * half, kind, 0), ha="center", va="center",
+                             fontsize=_theme.LABEL_FONT_SIZE - 1, color=contrast_text(colour))
         right += width
-        draw(column, -left - width, width, False)
         left += width
     for column in positive:
         width = frame[column].to_numpy()
@@ -367,7 +406,6 @@ def bars_diverging(data: Any, *, negative: Sequence[str] = ("contre",), positive
         width = frame[column].to_numpy()
         draw(column, -left - width, width, True)
         left += width
-    del half_neutral
 
     ax.axvline(0, color=_theme.ink("axis"), linewidth=0.9)
     limit = float(max(right.max(initial=0.0), left.max(initial=0.0))) * 1.05 or 1.0
@@ -384,7 +422,7 @@ def bars_diverging(data: Any, *, negative: Sequence[str] = ("contre",), positive
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: french.format_number(abs(v))))
     handles, legend_names = ax.get_legend_handles_labels()
     by_name = dict(zip(legend_names, handles, strict=True))
-    legend_order = [names.get(c, c) for c in (*negative, *neutral, *positive)]
+    legend_order = [_column_name(c, names) for c in (*negative, *neutral, *positive)]
     ax.legend([by_name[n] for n in legend_order if n in by_name], [n for n in legend_order if n in by_name],
               ncols=len(legend_order), loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False,
               handlelength=1.0, borderaxespad=0.2)
@@ -392,10 +430,10 @@ def bars_diverging(data: Any, *, negative: Sequence[str] = ("contre",), positive
     for i, label in enumerate(row_labels):
         row = frame.iloc[i]
         parts.append(f"{label} : " + ", ".join(
-            f"{fmt(row[c], kind, 0)} {names.get(c, c).lower()}" for c in (*positive, *negative, *neutral)))
+            f"{fmt(row[c], kind, 0)} {_column_name(c, names).lower()}" for c in (*positive, *negative, *neutral)))
     describe(ax, (f"Barres divergentes des positions de {len(frame)} groupes, "
-                  f"{french.format_list([names.get(c, c).lower() for c in positive])} à droite, "
-                  f"{french.format_list([names.get(c, c).lower() for c in negative])} à gauche. ")
+                  f"{french.format_list([_column_name(c, names).lower() for c in positive])} à droite, "
+                  f"{french.format_list([_column_name(c, names).lower() for c in negative])} à gauche. ")
              + " ; ".join(parts) + ".")
     return ax
 
@@ -478,15 +516,15 @@ def waterfall(data: Any, *, start: float | None = None, start_label: str = "Dép
     # Connectors between consecutive bars, at the running level.
     for position in positions[:-1]:
         level_after = bottoms[position] + heights[position]
-        if position + 1 < len(names) and names[position + 1] == total_label and total_label is not None:
-            level_after = heights[-1]
         ax.plot([position + 0.35, position + 0.65], [level_after, level_after], color=_theme.ink("axis"),
                 linewidth=0.8, linestyle=(0, (2, 2)))
-    ax.set_xticks(positions, names)
+    # Long labels go on several lines; rotation only when there are too many bars for that.
+    width = max(8, int(84 / max(len(names), 1)))
+    ax.set_xticks(positions, [textwrap.fill(n, width) for n in names])
     ax.set_ylim(min(0.0, *lows) - span * 0.08, max(tops) + span * 0.1)
     ax.axhline(0, color=_theme.ink("axis"), linewidth=0.8)
     format_axis(ax, "y", kind, **options)
-    if max(len(n) for n in names) * len(names) > 70:
+    if len(names) > 10:
         for label in ax.get_xticklabels():
             label.set_rotation(30)
             label.set_ha("right")

@@ -14,7 +14,7 @@ from matplotlib.ticker import FixedLocator
 
 from bureau_data import french
 from bureau_data.errors import ConfigurationError
-from bureau_data.plot import theme as _theme
+from bureau_data.plot import style as _theme
 from bureau_data.plot._common import add_text, describe, fmt, get_ax, numeric
 from bureau_data.plot.ticks import FrenchDateFormatter, format_axis
 
@@ -396,8 +396,12 @@ def small_multiples(data: pd.DataFrame, *, x: str, y: str, facet: str, ncols: in
         panel.fill_between(xs, ys, color=colour, alpha=0.12, linewidth=0)
         panel.set_title(str(key), fontsize=_theme.LABEL_FONT_SIZE, loc="left", pad=3)
         format_axis(panel, "y", kind, decimals=decimals, **options)
-        format_axis(panel, "x", x_kind)
-        panel.xaxis.set_major_locator(plt.MaxNLocator(3) if x_kind != "date" else mdates.AutoDateLocator(maxticks=3))
+        if x_kind == "date":
+            panel.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=4))
+            panel.xaxis.set_major_formatter(FrenchDateFormatter("compact"))
+        else:
+            format_axis(panel, "x", x_kind)
+            panel.xaxis.set_major_locator(plt.MaxNLocator(3, integer=x_kind == "year"))
         finite = np.flatnonzero(np.isfinite(ys))
         if len(finite):
             summaries.append(f"{key} {fmt(ys[finite[-1]], kind, decimals if decimals is not None else None, **options)}")

@@ -12,7 +12,7 @@ from matplotlib.colors import Colormap, TwoSlopeNorm
 
 from bureau_data.errors import ConfigurationError
 from bureau_data.plot import colors as _colors
-from bureau_data.plot import theme as _theme
+from bureau_data.plot import style as _theme
 from bureau_data.plot._common import add_text, contrast_text, describe, fmt, get_ax
 from bureau_data.plot.ticks import formatter_for
 
@@ -69,7 +69,7 @@ def heatmap(data: pd.DataFrame, *, kind: str = "percent", decimals: int = 0, cma
         matrix = matrix.rename(index=str, columns=str).loc[rows, columns]
     values = matrix.to_numpy(dtype=float)
     options = dict(value_options or {})
-    size = max(3.0, min(_theme.FIGURE_WIDTH_IN, 0.5 * max(matrix.shape) + 1.6))
+    size = max(3.0, min(_theme.FIGURE_WIDTH_IN, 0.42 * matrix.shape[0] + 1.3))
     ax = get_ax(ax, width=_theme.FIGURE_WIDTH_IN, height=size)
     low = np.nanmin(values) if vmin is None else vmin
     high = np.nanmax(values) if vmax is None else vmax

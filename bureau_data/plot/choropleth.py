@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,9 +13,9 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import BoundaryNorm, Colormap, Normalize, TwoSlopeNorm
 from matplotlib.patches import Rectangle
 
-from bureau_data.errors import ConfigurationError
+from bureau_data.errors import ConfigurationError, DataWarning
 from bureau_data.plot import colors as _colors
-from bureau_data.plot import theme as _theme
+from bureau_data.plot import style as _theme
 from bureau_data.plot._common import add_text, describe, fmt, get_ax, list_items
 from bureau_data.plot.ticks import formatter_for
 
@@ -116,7 +117,9 @@ def choropleth(data: Any, *, level: str = "departements", code: str | None = Non
     Notes
     -----
     Shapes with no value are drawn in a light hatched grey and counted in the alt text.
-    Codes of ``data`` that match no shape raise an error rather than vanish.
+    Codes of ``data`` that match no shape (such as the collectivités 977 and 978, which
+    have no outline in the IGN files) are listed in a ``DataWarning`` rather than dropped
+    silently.
     """
     from bureau_data import geo
 
@@ -124,9 +127,11 @@ def choropleth(data: Any, *, level: str = "departements", code: str | None = Non
     values = _values_by_code(data, code, value, level)
     unknown = sorted(set(values.index) - set(shapes["code"].astype(str)))
     if unknown:
-        raise ConfigurationError(
-            f"choropleth() : codes sans contour {', '.join(unknown[:10])}"
-            f"{'…' if len(unknown) > 10 else ''}. Vérifiez le niveau (level={level!r}) et overseas."
+        warnings.warn(
+            f"choropleth() : {len(unknown)} code(s) sans contour, non dessiné(s) : {', '.join(unknown[:10])}"
+            f"{'…' if len(unknown) > 10 else ''}. Vérifiez le niveau (level={level!r}) et overseas.",
+            DataWarning,
+            stacklevel=2,
         )
     shape_values = shapes["code"].astype(str).map(values).to_numpy(dtype=float)
     options = dict(value_options or {})
@@ -189,7 +194,8 @@ def choropleth(data: Any, *, level: str = "departements", code: str | None = Non
     names = shapes["nom"].astype(str) if "nom" in shapes.columns else shapes["code"].astype(str)
     ranked = pd.Series(shape_values, index=names).dropna().sort_values(ascending=False)
     unit = "départements" if level == "departements" else "régions"
-    text = (f"Carte de {len(shapes)} {unit} colorés selon la valeur, de {fmt(ranked.min(), kind, decimals, **options)} "
+    coloured = "colorés" if level == "departements" else "colorées"
+    text = (f"Carte de {len(shapes)} {unit} {coloured} selon la valeur, de {fmt(ranked.min(), kind, decimals, **options)} "
             f"à {fmt(ranked.max(), kind, decimals, **options)}. Les plus hautes : "
             + list_items([(n, fmt(v, kind, decimals, **options)) for n, v in ranked.head(3).items()])
             + ". Les plus basses : "

@@ -34,19 +34,32 @@ UNKNOWN_GROUP_COLOR = "#9A9A9A"
 
 # Vote positions of a scrutin, in display order, with colour-blind-safe colours
 # (blue and vermilion differ for every common colour-vision deficiency).
-POSITIONS: tuple[str, ...] = ("pour", "contre", "abstention", "nonVotant")
+# The keys are the values of the ``position`` column of ``scrutins.positions()``.
+POSITIONS: tuple[str, ...] = ("pour", "contre", "abstention", "non-votant")
 POSITION_LABELS: dict[str, str] = {
     "pour": "Pour",
     "contre": "Contre",
     "abstention": "Abstention",
-    "nonVotant": "Non-votant",
+    "non-votant": "Non-votant",
 }
 POSITION_COLORS: dict[str, str] = {
     "pour": "#2B6CB0",
     "contre": "#D55E00",
     "abstention": "#E9C46A",
-    "nonVotant": "#C8C8C8",
-    "absent": "#EDEDED",
+    "non-votant": "#C8C8C8",
+}
+# Other spellings of the positions: AN JSON keys and the columns of decomptes_groupes().
+_POSITION_SPELLINGS: dict[str, str] = {
+    "pours": "pour",
+    "contres": "contre",
+    "abstentions": "abstention",
+    "nonvotant": "non-votant",
+    "nonvotants": "non-votant",
+    "non_votant": "non-votant",
+    "non_votants": "non-votant",
+    "non-votants": "non-votant",
+    "non votant": "non-votant",
+    "non votants": "non-votant",
 }
 
 # Qualitative palette for missions without a colour in budget_missions.csv:
@@ -127,10 +140,17 @@ def group_registry(legislature: int | None = None) -> Any:
         legislature    int64     legislature number
         ordre          int64     position from left (1) to right; non-inscrits last
         acronyme       string    ``libelleAbrev`` as published by the AN
+        sigle          string    acronym shown on charts (``UDR`` for ``UDDPLR``)
         libelle        string    full name
         couleur        string    ``#RRGGBB``, the AN's ``couleurAssociee`` when published
         source_couleur string    ``AN`` or ``bureau_data`` (colour chosen here)
+        remarque       string    why a row or a colour does not come from the AN
         ============== ========= =================================================
+
+    Notes
+    -----
+    The organe PO847173 (UDR, 17th legislature) is missing from the AMO exports; it is
+    added because the scrutins of 2024-10-08 to 2025-07-10 cite it.
     """
     import pandas as pd
 
@@ -175,6 +195,9 @@ def resolve_group(key: str, legislature: int | None = None, *,
         acronym = _aliases().get((wanted, int(leg)), wanted)
         matches = [row for row in rows if row["legislature"] == int(leg)
                    and _normalise_acronym(row["acronyme"]) == acronym]
+        if not matches:  # the display acronym, such as UDR for the AN's UDDPLR
+            matches = [row for row in rows if row["legislature"] == int(leg)
+                       and _normalise_acronym(row.get("sigle") or "") == acronym]
         if matches:
             # Two organes may share an acronym within a legislature (UDI-I, UDI_I): take the latest.
             return max(matches, key=lambda row: row.get("date_debut") or "")
@@ -293,13 +316,22 @@ def group_order(keys: Iterable[str] | None = None, legislature: int | None = Non
 
 
 def group_label(organe_uid_or_acronym: str, legislature: int | None = None) -> str:
-    """Return the acronym of a group (its uid resolved), or the key itself when unknown."""
+    """Return the acronym shown on charts (``sigle``), or the key itself when unknown.
+
+    Examples
+    --------
+    >>> group_label("PO872880")
+    'UDR'
+    """
     row = resolve_group(organe_uid_or_acronym, legislature)
-    return str(row["acronyme"]) if row else str(organe_uid_or_acronym)
+    if row is None:
+        return str(organe_uid_or_acronym)
+    return str(row.get("sigle") or row["acronyme"])
 
 
 @functools.lru_cache(maxsize=1)
 def _mission_table() -> dict[str, str]:
+    """Map each mission id, short label and label (lower case) to its colour."""
     try:
         path = _data_dir() / MISSIONS_FILE
     except ConfigurationError:
@@ -313,19 +345,25 @@ def _mission_table() -> dict[str, str]:
                 f"{path} : colonnes attendues mission_id, libelle_court, couleur ; "
                 f"trouvées {reader.fieldnames}."
             )
-        return {
-            str(row["mission_id"]).strip(): str(row["couleur"]).strip()
-            for row in reader
-            if row.get("couleur") and mcolors.is_color_like(str(row["couleur"]).strip())
-        }
+        table: dict[str, str] = {}
+        for row in reader:
+            colour = str(row.get("couleur") or "").strip()
+            if not mcolors.is_color_like(colour):
+                continue
+            for column in ("libelle", "libelle_court", "mission_id"):  # the id wins on a clash
+                name = str(row.get(column) or "").strip()
+                if name:
+                    table[name.casefold()] = colour
+        return table
 
 
 def mission_color(mission_id: str) -> str:
     """Return the stable colour of a budget mission.
 
     The colour comes from ``data/budget_missions.csv`` (columns ``mission_id``,
-    ``libelle_court``, ``couleur``). A mission missing from it gets a colour of a fixed
-    palette picked by a CRC32 of its id, so it is the same in every chart and every run.
+    ``libelle_court``, ``couleur``); the mission may also be named by its short or full
+    label, in any case. A mission missing from it gets a colour of a fixed palette picked
+    by a CRC32 of its id, so it is the same in every chart and every run.
 
     Examples
     --------
@@ -334,17 +372,32 @@ def mission_color(mission_id: str) -> str:
     """
     key = str(mission_id).strip()
     table = _mission_table()
+    if key.casefold() in table:
+        return table[key.casefold()].upper()
     if key in table:
         return table[key].upper()
     return FALLBACK_PALETTE[zlib.crc32(key.encode("utf-8")) % len(FALLBACK_PALETTE)]
 
 
+def position_key(position: Any) -> str | None:
+    """Return the canonical name of a vote position (``"nonVotants"`` -> ``"non-votant"``), or None."""
+    text = str(position).strip().lower()
+    if text in POSITION_COLORS:
+        return text
+    return _POSITION_SPELLINGS.get(text)
+
+
 def position_color(position: str) -> str:
-    """Return the colour of a vote position (``pour``, ``contre``, ``abstention``, ``nonVotant``)."""
-    key = {"non-votant": "nonVotant", "nonvotant": "nonVotant", "non votant": "nonVotant",
-           "abstentions": "abstention", "nonvotants": "nonVotant"}.get(str(position).strip().lower(),
-                                                                      str(position).strip())
-    if key not in POSITION_COLORS:
+    """Return the colour of a vote position (``pour``, ``contre``, ``abstention``, ``non-votant``).
+
+    Raises
+    ------
+    ConfigurationError
+        When the position is none of them (other spellings such as ``nonVotants`` or
+        ``abstentions`` are accepted).
+    """
+    key = position_key(position)
+    if key is None:
         raise ConfigurationError(
             f"Position de vote inconnue : {position!r}. Positions possibles : {', '.join(POSITIONS)}."
         )

@@ -24,7 +24,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import offset_copy
 
 from bureau_data.errors import ConfigurationError
-from bureau_data.plot import theme as _theme
+from bureau_data.plot import style as _theme
 
 META_ATTR = "_bureau_data_chart"  # Figure attribute holding the finish() metadata
 CHART_ATTR = "_bureau_data_alt"  # Axes attribute holding the helper's drafted description

@@ -15,11 +15,12 @@ from matplotlib.patches import Patch
 from bureau_data import french
 from bureau_data.errors import ConfigurationError
 from bureau_data.plot import colors as _colors
-from bureau_data.plot import theme as _theme
+from bureau_data.plot import style as _theme
 from bureau_data.plot._common import add_text, describe, get_ax
 
 INNER_RADIUS = 0.38  # radius of the innermost row, the outermost being 1
 SEATS_ATTR = "_bureau_data_seats"  # Axes attribute: DataFrame of the drawn seats
+MIN_LABEL_ANGLE = 0.12  # radians: narrower wedges get no group label around the arc
 
 
 def _row_capacities(rows: int, inner: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -122,7 +123,7 @@ def _seat_table(data: Any, group: str | None, seats: str | None, position: str |
             counted = data.groupby(keys, sort=False, observed=True).size().reset_index(name="seats")
         table = pd.DataFrame({
             "group": counted[group].astype(str),
-            "position": counted[position].astype(str) if position else None,
+            "position": counted[position].map(lambda p: _colors.position_key(p) or str(p)) if position else None,
             "seats": counted["seats"].to_numpy(),
         })
     else:
@@ -159,7 +160,7 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
         Column of seat counts, for aggregated data.
     position : str, optional
         Column of the positions taken on one scrutin (``pour``, ``contre``,
-        ``abstention``, ``nonVotant``): seats are then coloured by position, inside the
+        ``abstention``, ``non-votant``, or the AN's other spellings): seats are then coloured by position, inside the
         wedge of their group.
     legislature : int, optional
         Legislature of the groups, for acronyms, colours and order.
@@ -242,8 +243,9 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
                                    facecolors=layout["color"].to_list(), **kwargs)
     ax.add_collection(collection)
     ax.set_aspect("equal")
-    ax.set_xlim(-1.08, 1.08)
-    ax.set_ylim(-0.06, 1.1)
+    ax.set_xlim(-1.2 if group_labels or (group_labels is None and by_position) else -1.05,
+                1.2 if group_labels or (group_labels is None and by_position) else 1.05)
+    ax.set_ylim(-0.04, 1.12)
     ax.set_axis_off()
     setattr(ax, SEATS_ATTR, layout)
 
@@ -281,18 +283,18 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
 
 
 def _write_group_labels(ax: Axes, layout: pd.DataFrame, ordered: Sequence[str], labels: Mapping[str, str]) -> None:
-    """Write each group's acronym outside the arc, at the middle of its wedge."""
-    previous_angle = None
-    level = 0
+    """Write each group's acronym outside the arc, at the middle of its wedge.
+
+    Groups whose wedge spans less than ``MIN_LABEL_ANGLE`` get no label, because their
+    names would overlap; the legend and the alt text still list them.
+    """
     for key in ordered:
         angles = layout.loc[layout["group"] == key, "angle"]
-        if angles.empty:
+        if angles.empty or float(angles.max() - angles.min()) < MIN_LABEL_ANGLE:
             continue
         middle = float((angles.max() + angles.min()) / 2)
-        # Alternate two radii when labels are close, so neighbours do not overlap.
-        level = 1 - level if previous_angle is not None and previous_angle - middle < 0.22 else 0
-        radius = 1.07 + 0.09 * level
-        add_text(ax, radius * math.cos(middle), radius * math.sin(middle), labels[key],
-                 ha="center", va="center", fontsize=_theme.LABEL_FONT_SIZE - 1,
-                 color=_theme.ink("muted"), rotation=math.degrees(middle) - 90, rotation_mode="anchor")
-        previous_angle = middle
+        cos, sin = math.cos(middle), math.sin(middle)
+        ha = "left" if cos > 0.25 else ("right" if cos < -0.25 else "center")
+        va = "bottom" if sin > 0.25 else "center"
+        add_text(ax, 1.04 * cos, 1.04 * sin, labels[key], ha=ha, va=va,
+                 fontsize=_theme.LABEL_FONT_SIZE - 0.5, color=_theme.ink("muted"))

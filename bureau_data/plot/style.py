@@ -1,4 +1,4 @@
-"""The blog's matplotlib theme: sizes fitted to the article column, light and dark variants.
+"""The blog's matplotlib theme (``set_theme``, ``theme``): sizes for the article column, light and dark.
 
 Importing this module changes no rcParams. ``set_theme()`` applies the theme until
 ``reset_theme()``; ``with theme(): ...`` applies it for a block and then restores every

@@ -178,7 +178,9 @@ class FrenchDateFormatter(Formatter):
     style : {"auto", "year", "month", "month_long", "day", "day_year", "time"}, default "auto"
         ``"auto"`` chooses from the spacing of the ticks: years for yearly ticks,
         ``janv. 2024`` for monthly ticks, ``15 janv.`` for daily ticks (with the year
-        on the first tick and when it changes), ``14:30`` below a day.
+        on the first tick and when it changes), ``14:30`` below a day. ``"compact"``
+        is the same but writes monthly ticks as ``janv.``, with the year only on the
+        first tick and where it changes (for narrow panels).
 
     Notes
     -----
@@ -186,7 +188,7 @@ class FrenchDateFormatter(Formatter):
     Month names come from ``bureau_data.french.MONTHS_SHORT``, never from ``strftime``.
     """
 
-    styles = ("auto", "year", "month", "month_long", "day", "day_year", "time")
+    styles = ("auto", "compact", "year", "month", "month_long", "day", "day_year", "time")
 
     def __init__(self, style: str = "auto", *, tz: dt.tzinfo | None = None) -> None:
         if style not in self.styles:
@@ -197,7 +199,7 @@ class FrenchDateFormatter(Formatter):
         self.tz = tz
 
     def _style(self) -> str:
-        if self.style != "auto":
+        if self.style not in ("auto", "compact"):
             return self.style
         locs = sorted(float(v) for v in getattr(self, "locs", []))
         if len(locs) < 2:
@@ -205,8 +207,14 @@ class FrenchDateFormatter(Formatter):
         spacing = min(b - a for a, b in zip(locs, locs[1:], strict=False) if b > a) if len(set(locs)) > 1 else 1.0
         for threshold, style in _DATE_FORMATS:
             if spacing >= threshold:
-                return style
+                return "month_compact" if style == "month" and self.style == "compact" else style
         return "time"
+
+    def _year_changed(self, x: float, year: int) -> bool:
+        """Return True on the first tick and on the first tick of each new year."""
+        locs = sorted(float(v) for v in getattr(self, "locs", []))
+        previous = [v for v in locs if v < x]
+        return not previous or mdates.num2date(previous[-1], tz=self.tz).year != year
 
     def __call__(self, x: float, pos: int | None = None) -> str:
         if not math.isfinite(x):
@@ -217,6 +225,9 @@ class FrenchDateFormatter(Formatter):
             return str(date.year)
         if style == "month":
             return french.format_month_short(date)
+        if style == "month_compact":
+            short = french.MONTHS_SHORT[date.month - 1]
+            return f"{short} {date.year}" if self._year_changed(x, date.year) else short
         if style == "month_long":
             return french.format_date(date, style="month")
         if style == "time":
@@ -225,11 +236,7 @@ class FrenchDateFormatter(Formatter):
         if style == "day_year":
             return f"{day} {date.year}"
         # Daily ticks: show the year on the first tick and where it changes.
-        locs = sorted(float(v) for v in getattr(self, "locs", []))
-        previous = [v for v in locs if v < x]
-        if not previous or mdates.num2date(previous[-1], tz=self.tz).year != date.year:
-            return f"{day} {date.year}"
-        return day
+        return f"{day} {date.year}" if self._year_changed(x, date.year) else day
 
 
 class InViewLocator(MaxNLocator):

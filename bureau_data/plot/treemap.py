@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import squarify
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 from bureau_data.errors import ConfigurationError
 from bureau_data.plot import colors as _colors
-from bureau_data.plot import theme as _theme
+from bureau_data.plot import style as _theme
 from bureau_data.plot._common import (
-    add_text,
     as_series,
     contrast_text,
     describe,
@@ -23,6 +24,43 @@ from bureau_data.plot._common import (
     list_items,
     numeric,
 )
+
+
+class BoxLabel(Text):
+    """A label drawn only when it fits inside its box, after trying shorter line breaks.
+
+    The fit is checked at draw time, so it holds for the final layout of the figure
+    (``finish()`` moves the axes after the chart is drawn). ``fits`` tells whether the
+    last draw showed the label.
+    """
+
+    def __init__(self, x: float, y: float, candidates: Sequence[str], box: tuple[float, float, float, float],
+                 **kwargs: Any) -> None:
+        super().__init__(x, y, candidates[0], **kwargs)
+        self.candidates = list(candidates)
+        self.box = box
+        self.fits = False
+
+    def draw(self, renderer: Any) -> None:
+        if renderer is None or self.axes is None:
+            return
+        x0, y0, x1, y1 = self.box
+        corner = self.axes.transData.transform((x0, y0))
+        far = self.axes.transData.transform((x1, y1))
+        padding = 8.0 * renderer.points_to_pixels(1.0)
+        room_width = abs(far[0] - corner[0]) - padding
+        room_height = abs(far[1] - corner[1]) - padding
+        for candidate in self.candidates:
+            self.set_text(candidate)
+            extent = self.get_window_extent(renderer)
+            if extent.width <= room_width and extent.height <= room_height:
+                self.fits = True
+                super().draw(renderer)
+                self.stale = False
+                return
+        self.fits = False
+        self.stale = False
+
 
 # Width and height of the layout, in the proportions of the article figure.
 _LAYOUT_WIDTH = 700.0
@@ -98,21 +136,18 @@ def treemap(data: Any, *, x: str | None = None, y: str | None = None, kind: str 
     ax.set_xlim(0, _LAYOUT_WIDTH)
     ax.set_ylim(_LAYOUT_HEIGHT, 0)  # y grows downwards, so the largest box is top left
     ax.set_axis_off()
-    renderer = ax.figure.canvas.get_renderer()
     total = float(values.sum())
     for name, value, box, colour in zip(names, values, boxes, palette, strict=True):
         ax.add_patch(Rectangle((box["x"], box["y"]), box["dx"], box["dy"], facecolor=colour, **kwargs))
         if not labels:
             continue
-        text = f"{name}\n{fmt(value, kind, decimals, **options)}"
-        label = add_text(ax, box["x"] + 5, box["y"] + 5, text, ha="left", va="top",
-                         fontsize=_theme.LABEL_FONT_SIZE - 0.5, color=contrast_text(colour), linespacing=1.15)
-        # Keep a label only if it fits inside its box.
-        extent = label.get_window_extent(renderer=renderer)
-        corner = ax.transData.transform((box["x"], box["y"]))
-        far = ax.transData.transform((box["x"] + box["dx"], box["y"] + box["dy"]))
-        if extent.width > abs(far[0] - corner[0]) - 8 or extent.height > abs(far[1] - corner[1]) - 8:
-            label.remove()
+        amount = fmt(value, kind, decimals, **options)
+        candidates = [f"{name}\n{amount}"] + [f"{textwrap.fill(name, width)}\n{amount}" for width in (20, 14, 10)]
+        label = BoxLabel(box["x"] + 4, box["y"] + 4, candidates,
+                         (box["x"], box["y"], box["x"] + box["dx"], box["y"] + box["dy"]),
+                         ha="left", va="top", fontsize=_theme.LABEL_FONT_SIZE - 0.5,
+                         color=contrast_text(colour), linespacing=1.15, parse_math=False)
+        ax.add_artist(label)
     pairs = [(n, f"{fmt(v, kind, decimals, **options)}, {fmt(100 * v / total, 'percent', 0)}")
              for n, v in zip(names, values, strict=True)]
     text = f"Treemap de {len(names)} éléments, total {fmt(total, kind, decimals, **options)}. "
