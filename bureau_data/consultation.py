@@ -115,7 +115,13 @@ def _parse_theme(theme_number: int, path: Path) -> tuple[list[tuple], list[tuple
                 path=path.name, field="sexe", found=repr(sexe),
             )
         answered = 0
-        for question in _require(respondent, "questions", path, where):
+        respondent_questions = _require(respondent, "questions", path, where)
+        if not isinstance(respondent_questions, list):
+            raise SchemaError(
+                f"{path.name} : « questions » doit être une liste ({where}), trouvé "
+                f"{type(respondent_questions).__name__}.", path=path.name, field="questions",
+            )
+        for question in respondent_questions:
             question_id = str(_require(question, "id", path, where))
             title = str(_require(question, "titreQuestion", path, where))
             match = _QUESTION_TITLE.match(title.strip())
@@ -182,7 +188,7 @@ def _build_responses(paths: list[Path]) -> dict[str, pd.DataFrame]:
 
     table = pd.DataFrame(list(questions.values()), columns=["theme_number", "question_id", "question_number", "text"])
     table = _with_theme(table)
-    open_questions = responses.groupby("question_id")["option"].agg(lambda s: s.isna().all())
+    open_questions = responses["option"].isna().groupby(responses["question_id"]).all()
     counts = responses.groupby("question_id")["respondent"].nunique()
     table["open"] = table["question_id"].map(open_questions).fillna(False).astype(bool)
     table["respondents"] = table["question_id"].map(counts).fillna(0).astype("Int64")

@@ -24,7 +24,7 @@ import pandas as pd
 from bureau_data.cache import cached_tables
 from bureau_data.codes import CODE_DTYPE, departement_codes, normalize_departement, region_codes
 from bureau_data.delimited import read_delimited, to_floats, to_integers
-from bureau_data.errors import DataCheckError, DataWarning, SchemaError
+from bureau_data.errors import ConfigurationError, DataCheckError, DataWarning, SchemaError
 from bureau_data.fetch import fetch
 
 logger = logging.getLogger(__name__)
@@ -269,8 +269,8 @@ def _parse_key_figures(path: Path) -> dict[str, pd.DataFrame]:
     df["date"] = parse_days(df["date"], field="date", name=name)
     to_integers(df, list(KEY_FIGURES_MEASURES), name=name)
     pairs = df[["granularite", "maille_code"]].drop_duplicates()
-    codes = {(row.granularite, row.maille_code): _area_code(row.granularite, row.maille_code)
-             for row in pairs.itertuples()}
+    codes = {(level, area): _area_code(str(level), str(area))
+             for level, area in zip(pairs["granularite"], pairs["maille_code"], strict=True)}
     df["code"] = pd.Series([codes[pair] for pair in zip(df["granularite"], df["maille_code"], strict=True)],
                            index=df.index, dtype=CODE_DTYPE)
     df["granularite"] = df["granularite"].astype(GRANULARITES)
@@ -332,8 +332,6 @@ def chiffres_cles(
     >>> int(france.loc["2020-04-14", "hospitalises"]), france.loc["2020-04-14", "source_type"]
     (32292, 'ministere-sante')
     """
-    from bureau_data.errors import ConfigurationError
-
     if granularite is not None and granularite not in GRANULARITES.categories:
         raise ConfigurationError(
             f"Granularité inconnue : {granularite!r}. Valeurs possibles : {', '.join(GRANULARITES.categories)}."

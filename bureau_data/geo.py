@@ -19,6 +19,7 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -83,6 +84,7 @@ def parse_geometry(geometry: dict, where: str = "géométrie") -> Geometry:
     """
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    polygons: object
     if kind == "Polygon":
         polygons = [coordinates]
     elif kind == "MultiPolygon":
@@ -305,7 +307,7 @@ def place_overseas(df: pd.DataFrame, boxes: Sequence[tuple[float, float, float, 
     out = df.copy()
     out["inset"] = False
     for row, box in zip(overseas_rows, boxes, strict=False):
-        geometry = out.at[row, "geometry"]
+        geometry = cast(Geometry, out.at[row, "geometry"])
         lon_min, lat_min, lon_max, lat_max = _bounds(geometry)
         box_lon_min, box_lat_min, box_lon_max, box_lat_max = box
         scale = min((box_lon_max - box_lon_min) / max(lon_max - lon_min, 1e-9),
@@ -313,7 +315,7 @@ def place_overseas(df: pd.DataFrame, boxes: Sequence[tuple[float, float, float, 
         source_centre = np.array([(lon_min + lon_max) / 2, (lat_min + lat_max) / 2])
         target_centre = np.array([(box_lon_min + box_lon_max) / 2, (box_lat_min + box_lat_max) / 2])
         moved = [[(ring - source_centre) * scale + target_centre for ring in polygon] for polygon in geometry]
-        out.at[row, "geometry"] = moved
+        out.at[row, "geometry"] = moved  # type: ignore[assignment]
         out.loc[row, ["lon_min", "lat_min", "lon_max", "lat_max"]] = _bounds(moved)
         out.at[row, "inset"] = True
     return out
