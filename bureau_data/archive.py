@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from bureau_data.config import (
     DEFAULT_MAX_MEMBER_BYTES,
@@ -334,7 +335,7 @@ def list_members(archive: Path, pattern: str = "*") -> list[str]:
 
 @contextmanager
 def open_member(archive: Path, name: str, *, max_member_bytes: int | None = None,
-                max_ratio: float | None = None) -> Iterator[io.BufferedReader]:
+                max_ratio: float | None = None) -> Iterator[BinaryIO]:
     """Open one member as a binary stream that enforces the limits while it is read.
 
     Use it for members too large to hold in memory, for instance with a streaming

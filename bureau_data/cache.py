@@ -156,7 +156,7 @@ def _restore_frame(df: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
         column = df.iloc[:, position]
         restored = _restore(column, spec)
         if restored is not column:
-            df.isetitem(position, restored)
+            df.isetitem(position, restored.array)
     index_specs = meta["index"]
     if isinstance(df.index, pd.MultiIndex):
         levels = [_restore(df.index.get_level_values(i), spec) for i, spec in enumerate(index_specs)]
