@@ -82,8 +82,8 @@ def _parse_hospital(path: Path) -> dict[str, pd.DataFrame]:
     df = read_delimited(path, required=["dep", "sexe", "jour", *HOSPITAL_MEASURES], name=name)
     df = df[["dep", "sexe", "jour", *HOSPITAL_MEASURES]].copy()
 
-    # The 2020-03-24 rows include three with an empty département code; their counts
-    # belong to no département and cannot be placed on a map, so they are dropped.
+    # Three rows of 2020-03-24 have an empty département code. Their counts belong to
+    # no département and cannot be placed on a map, so they are dropped.
     empty = df["dep"].isna()
     if empty.any():
         days = ", ".join(sorted(df.loc[empty, "jour"].dropna().unique()))
@@ -160,9 +160,9 @@ def hospitalisations() -> pd.DataFrame:
 
     Notes
     -----
-    The 2020-06-30 edition mixes quoted and unquoted fields, two date formats
-    (``2020-06-27`` and ``27/06/2020``) and, on 2020-03-24, three rows with an empty
-    département code; those rows are dropped with a ``DataWarning``.
+    The 2020-06-30 edition mixes quoted and unquoted fields and two date formats
+    (``2020-06-27`` and ``27/06/2020``). On 2020-03-24 it has three rows with an
+    empty département code, which are dropped with a ``DataWarning``.
 
     Examples
     --------

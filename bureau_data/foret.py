@@ -1,9 +1,9 @@
 """Forest area and forest cover by country and year (FAO FRA 2020, via Our World in Data).
 
-One raw file, the Our World in Data (OWID) table « Forest land, deforestation and
-change (FAO, 2020) »: FAO Global Forest Resources Assessment 2020 figures for 1990-2020,
-and OWID's compilation of historical forest-cover estimates for earlier years (France
-from the year 1000). Units are part of the column names: ``_kha`` is thousand hectares,
+The loaders read one raw file, the Our World in Data (OWID) table « Forest land,
+deforestation and change (FAO, 2020) ». It has the FAO Global Forest Resources
+Assessment 2020 figures for 1990-2020, and OWID's compilation of historical
+forest-cover estimates for earlier years (France from the year 1000). Units are part of the column names: ``_kha`` is thousand hectares,
 ``_kha_per_year`` thousand hectares per year, ``_pct`` percent. ``df.attrs["units"]``
 gives the unit of every column in French.
 """
@@ -44,9 +44,10 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "Share of global forest expansion": ("share_of_global_forest_expansion_pct", "% de l'expansion mondiale"),
     "Share of regional deforestation": ("share_of_regional_deforestation_pct", "% de la déforestation régionale"),
 }
-# Former names of source columns. The OWID data package calls the net-change column
-# « Annual net change in forest area », as the CSV does since 2022; the earlier CSV
-# release called it « Net forest conversion ».
+# Other names of source columns. The CSV header and the OWID data package call the
+# net-change column « Annual net change in forest area ».
+# NOTE: « Net forest conversion » is accepted because a description of this file uses
+# that name; no release with that header has been seen.
 _ALIASES: dict[str, tuple[str, ...]] = {
     "Annual net change in forest area": ("Net forest conversion",),
 }
@@ -75,8 +76,8 @@ def _build(path: Path) -> dict[str, pd.DataFrame]:
             f"{name} : {int(duplicated.sum())} ligne(s) en double pour un même pays et une même "
             f"année (par exemple {example[0]} {example[1]}). Le fichier source a changé de forme."
         )
-    # The source has impossible cover rates (Micronesia 1990: 242.7 %), because the
-    # land area OWID divided by is wrong. They are removed rather than shown.
+    # The source has impossible cover rates (Micronesia 1990: 242.7 %). They are set
+    # to NaN rather than shown.
     out_of_range = df["forest_cover_pct"].notna() & ~df["forest_cover_pct"].between(0, 100)
     if out_of_range.any():
         examples = ", ".join(f"{row.entity} {row.year} ({row.forest_cover_pct:.1f} %)"

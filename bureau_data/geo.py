@@ -3,8 +3,8 @@
 The GeoJSON files (IGN ADMIN EXPRESS 2018 via france-geojson) are parsed here with the
 standard ``json`` module: no GDAL, shapely or geopandas is needed. Each shape is a
 *geometry*: a list of polygons, each polygon a list of rings, each ring an ``(n, 2)``
-float array of (longitude, latitude) in WGS84 degrees; the first ring of a polygon is
-its outer boundary, the others are holes. ``geometry_path`` turns a geometry into one
+float array of (longitude, latitude) in WGS84 degrees. The first ring of a polygon is
+its outer boundary and the others are holes. ``geometry_path`` turns a geometry into one
 ``matplotlib.path.Path`` that a ``PathPatch`` fills with its holes left empty.
 
 Codes are normalised with ``bureau_data.codes``, so ``code`` joins the ``dep`` and

@@ -70,7 +70,8 @@ def test_questions_table():
     assert table.groupby("theme_number").size().tolist() == [1, 9, 10, 5, 9, 4]
     first = table.iloc[0]
     assert first["text"].startswith("Quels sont selon vous les domaines")
-    assert "<i>" not in first["text"] and "\t" not in first["text"]
+    assert "<i>" not in first["text"]
+    assert "\t" not in first["text"]
     assert table.loc[table.question_number == 10, "open"].item()
     assert not table.loc[table.question_number == 1, "open"].item()
     assert table.loc[table.question_number == 1, "respondents"].item() == 901

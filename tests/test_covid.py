@@ -51,7 +51,8 @@ def test_departements_string_codes():
     codes = set(df["dep"])
     assert len(codes) == 101
     assert {"01", "2A", "2B", "971", "976"} <= codes
-    assert "1" not in codes and "20" not in codes
+    assert "1" not in codes
+    assert "20" not in codes
 
 
 def test_paris_at_peak():

@@ -76,7 +76,7 @@ def test_unknown_entity_suggests_name():
 
 
 def test_former_column_name_accepted():
-    # The earlier CSV release named the net-change column « Net forest conversion ».
+    # A description of this file names the net-change column « Net forest conversion ».
     text = "Entity,Year,Net forest conversion\nFrance,1990,85.2\n"
     df = read_delimited(text, required=["Entity", "Year", "Annual net change in forest area"],
                         aliases=foret._ALIASES)

@@ -88,7 +88,8 @@ def test_drawing_with_matplotlib_only():
     fig.canvas.draw()
     assert len(ax.patches) == 96
     x0, x1 = ax.get_xlim()
-    assert x0 < -4.5 and x1 > 9.5
+    assert x0 < -4.5
+    assert x1 > 9.5
     plt.close(fig)
     assert "geopandas" not in sys.modules
     assert "shapely" not in sys.modules
@@ -153,8 +154,10 @@ def test_overseas_insets():
     insets = moved[moved.inset]
     assert insets["code"].tolist() == ["971", "972", "973", "974", "976"]
     for row, box in zip(insets.itertuples(), geo.INSET_BOXES, strict=True):
-        assert box[0] - 1e-9 <= row.lon_min and row.lon_max <= box[2] + 1e-9
-        assert box[1] - 1e-9 <= row.lat_min and row.lat_max <= box[3] + 1e-9
+        assert box[0] - 1e-9 <= row.lon_min
+        assert row.lon_max <= box[2] + 1e-9
+        assert box[1] - 1e-9 <= row.lat_min
+        assert row.lat_max <= box[3] + 1e-9
     metro = geo.departements(overseas=False)
     assert metro["lon_min"].min() > geo.INSET_BOXES[0][2]
     original = geo.departements()
