@@ -1,7 +1,7 @@
 """HTTP downloads into the cache: one session, retries, streaming, checks, atomic rename.
 
 ``download()`` writes the body to a temporary file beside the target, checks it, and
-returns it with its provenance record; the caller moves it into place. A body shorter
+returns it with its provenance record. The caller moves it into place. A body shorter
 than its Content-Length, a damaged gzip stream, a zip that fails its CRC test or an
 HTML page served in place of a data file is rejected, so a bad copy never enters the
 cache. Connection errors, timeouts, 429 and 5xx answers and rejected bodies are retried
@@ -82,7 +82,7 @@ def get_session() -> requests.Session:
 
 
 class NotModified:
-    """The server answered 304: the cached copy is still current."""
+    """The server returned 304 Not Modified, so the cached copy is still current."""
 
 
 @dataclass

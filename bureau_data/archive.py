@@ -18,7 +18,7 @@ Three limits apply, each settable per call or through the settings (see
 The sizes declared in the zip headers are checked before a member is read. The bytes
 actually produced are counted while it is read, and a member that ends at another size
 than declared is rejected. With a forged header that understates the size, CPython's
-``zipfile`` (3.11) stops at the declared size and then fails the CRC check; the count is a
+``zipfile`` (3.11) stops at the declared size and then fails the CRC check. The count is a
 second barrier that does not depend on that behaviour.
 """
 
@@ -300,7 +300,7 @@ def iter_members(archive: Path, pattern: str = "*", *, max_member_bytes: int | N
     Raises
     ------
     ArchiveError
-        When the file is not a readable zip, holds an unsafe or duplicate member name,
+        When the file is not a readable zip, contains an unsafe or duplicate member name,
         or a member is damaged.
     ArchiveTooLarge
         When a member or the archive exceeds a limit.

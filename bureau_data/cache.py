@@ -172,8 +172,8 @@ def _restore_frame(df: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
 def _footer_sha256(path: Path) -> tuple[int, str]:
     """Return the size of a Parquet file and the sha256 of its footer.
 
-    Page checksums cover the data and dictionary pages; the footer (schema, pandas
-    metadata, offsets) has none, so its hash is stored and compared on every read.
+    Page checksums cover the data and dictionary pages. The footer (schema, pandas
+    metadata, offsets) has no checksum, so its hash is stored and compared on every read.
     """
     with open(path, "rb") as handle:
         size = handle.seek(0, os.SEEK_END)
@@ -281,7 +281,7 @@ def cached_tables(
     build: Callable[[], dict[str, pd.DataFrame]],
     extra: str = "",
 ) -> dict[str, pd.DataFrame]:
-    """Return the tables built by ``build()``, from the Parquet cache when it holds them.
+    """Return the tables built by ``build()``, from the Parquet cache when it contains them.
 
     On a hit the tables are read back from Parquet, without calling ``build`` and
     without reading the raw files. On a miss ``build()`` runs once, even when several

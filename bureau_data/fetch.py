@@ -8,7 +8,7 @@ The cache keeps each download at ``<cache>/raw/<dataset id>/<filename>``, with i
 beside it in ``<filename>.provenance.json`` and a lock file ``<filename>.lock``. A cached
 copy younger than ``BUREAU_DATA_MAX_AGE`` is used as is. An older one is revalidated
 with a conditional request (ETag and Last-Modified sent back exactly as received), so an
-unchanged file is not downloaded again; a file whose server sends no validator is
+unchanged file is not downloaded again. A file whose server sends no validator is
 downloaded again once its maximum age has passed.
 """
 
@@ -49,7 +49,7 @@ from bureau_data.provenance import ProvenanceRecord, log_use
 
 logger = logging.getLogger(__name__)
 
-LOCK_TIMEOUT_SECONDS = 3600.0  # longest wait for another process's download of the same file
+LOCK_TIMEOUT_SECONDS = 3600.0  # maximum wait for another process's download of the same file
 _LOCK_NOTICE_SECONDS = 1.0  # after this wait, log that another process holds the lock
 # A dataset id or file name becomes one path component of the cache: no separator, no
 # control character, no leading dot (temporary files start with one), no reserved suffix.
@@ -70,7 +70,7 @@ class CacheEntry:
 
     path: Path
     record: ProvenanceRecord
-    checked_at: float  # POSIX time of the download or of the last 304 answer
+    checked_at: float  # POSIX time of the download or of the last 304 response
 
     def age_seconds(self, now: float | None = None) -> float:
         """Return the seconds since the file was last downloaded or revalidated."""
@@ -233,10 +233,10 @@ def _local_record(dataset: Dataset, path: Path, settings: Settings) -> Provenanc
 # --- the download cache --------------------------------------------------------------
 
 
-def _checked_component(value: str, what: str, dataset_id: str) -> str:
+def _checked_component(value: str, label: str, dataset_id: str) -> str:
     if not value or _UNSAFE_COMPONENT.search(value):
         raise CatalogueError(
-            f"{what} {value!r} du jeu {dataset_id!r} ne peut pas servir de nom de fichier dans "
+            f"{label} {value!r} du jeu {dataset_id!r} ne peut pas servir de nom de fichier dans "
             "le cache : il ne doit contenir ni « / », ni « \\ », ni caractère de contrôle, ni "
             "commencer par « . », ni finir par « .lock » ou « .provenance.json »."
         )
@@ -391,7 +391,7 @@ def _refresh(dataset: Dataset, path: Path, entry: CacheEntry | None, settings: S
     """Download or revalidate ``dataset`` under its lock, and return the record in force.
 
     When a revalidation fails and a good copy exists, that copy is kept and returned with
-    a warning, unless ``strict`` asks for the error.
+    a warning, unless ``strict`` is true, in which case the error is raised.
     """
     try:
         outcome = download(dataset, path, _conditional_headers(entry), settings)

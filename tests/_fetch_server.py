@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 for the download tests, with scripted answers.
+"""A real HTTP server on 127.0.0.1 for the download tests, with scripted responses.
 
 Each route is a function that receives the request handler and returns a ``Reply``.
 ``Reply`` can lie about Content-Length, cut the body short and close the connection,
@@ -20,7 +20,7 @@ AUTO = -1  # content_length value meaning "the real body length"
 
 @dataclass
 class Reply:
-    """One scripted HTTP answer."""
+    """One scripted HTTP response."""
 
     status: int = 200
     body: bytes = b""
@@ -51,7 +51,7 @@ class Server:
         self.url = ""
 
     def full_transfers(self, path: str) -> int:
-        """Return how many 200 answers the server sent for ``path``."""
+        """Return how many 200 responses the server sent for ``path``."""
         return sum(1 for request in self.log if request.path == path and request.status == 200)
 
     def requests(self, path: str) -> list[Request]:
