@@ -1,0 +1,270 @@
+"""Checks on loaded scrutins: counts that must add up, numbering gaps, unresolved references.
+
+Each check returns a small table (JSON-friendly records go to ``df.attrs``) and the loader
+emits one warning per kind of problem, with counts and the first cases. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from bureau_data.errors import DataWarning
+
+# How many cases a warning message lists before « … ».
+MAX_LISTED = 8
+
+# Count columns compared at each level, with their French label in messages.
+COUNT_LABELS = {
+    "pour": "pour",
+    "contre": "contre",
+    "abstentions": "abstentions",
+    "non_votants": "non-votants",
+}
+_POSITION_COLUMN = {"pour": "pour", "contre": "contre", "abstention": "abstentions", "non-votant": "non_votants"}
+_UID_NUMBER = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+
+MISMATCH_COLUMNS = ("scrutin_uid", "niveau", "groupe_uid", "champ", "publie", "calcule")
+
+
+class ScrutinsWarning(DataWarning):
+    """A problem found in the scrutins files; the loader kept every row."""
+
+
+class VoteCountMismatchWarning(ScrutinsWarning):
+    """Individual positions, group counts and scrutin totals do not add up."""
+
+
+class NumberingGapWarning(ScrutinsWarning):
+    """Scrutin numbers are missing from the archive, or a uid appears twice."""
+
+
+class UnknownSortWarning(ScrutinsWarning):
+    """A ``sort.code`` is neither « adopté » nor « rejeté »: ``adopte`` is left empty."""
+
+
+class ScrutinsSchemaWarning(ScrutinsWarning):
+    """A section, cause or position value is not one the loader knows."""
+
+
+class UnresolvedReferenceWarning(ScrutinsWarning):
+    """Identifiers that a left join could not resolve in a reference table."""
+
+
+def _listing(items: Sequence[str]) -> str:
+    shown = ", ".join(items[:MAX_LISTED])
+    return shown + (f", … ({len(items) - MAX_LISTED} de plus)" if len(items) > MAX_LISTED else "")
+
+
+def check_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
+    """Compare individual positions, group counts and scrutin totals.
+
+    Three levels are checked:
+
+    - ``groupe``: positions listed by name in a group, against the group's published
+      ``decompteVoix`` (pour, contre, abstentions, non-votants);
+    - ``scrutin``: the sum of the groups' counts, against the scrutin's ``syntheseVote``;
+    - ``synthese``: ``votants`` against pour + contre + abstentions, and ``exprimes``
+      against pour + contre, inside ``syntheseVote``.
+
+    A published count that is missing (null) cannot be compared; see ``missing_counts``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mismatch: ``scrutin_uid``, ``niveau``, ``groupe_uid`` (empty above
+        group level), ``champ`` (column compared), ``publie`` (published value) and
+        ``calcule`` (value computed from the level below).
+    """
+    rows: list[dict[str, Any]] = []
+    counted = _count_positions(positions)
+    published = groupes.assign(
+        scrutin_uid=groupes["scrutin_uid"].astype("str"), groupe_uid=groupes["groupe_uid"].astype("str"),
+    ).groupby(["scrutin_uid", "groupe_uid"], sort=False)[list(COUNT_LABELS)].sum(min_count=1)
+    merged = published.join(counted, how="outer")
+    for column in COUNT_LABELS:
+        found = merged[f"{column}_calcule"].fillna(0).astype("int64")
+        expected = merged[column]
+        bad = expected.notna() & (expected.fillna(-1).astype("int64") != found)
+        for (scrutin_uid, groupe_uid), pub, calc in zip(merged.index[bad], expected[bad], found[bad], strict=True):
+            rows.append({"scrutin_uid": scrutin_uid, "niveau": "groupe", "groupe_uid": groupe_uid,
+                         "champ": column, "publie": None if pd.isna(pub) else int(pub), "calcule": int(calc)})
+
+    by_scrutin = published.groupby(level="scrutin_uid", sort=False).sum(min_count=1)
+    totals = scrutins.set_index(scrutins["uid"].astype("str"))[list(COUNT_LABELS)]
+    aligned = totals.join(by_scrutin.add_suffix("_groupes"), how="left")
+    for column in COUNT_LABELS:
+        found = aligned[f"{column}_groupes"].fillna(0).astype("int64")
+        expected = aligned[column]
+        bad = expected.notna() & (expected.fillna(-1).astype("int64") != found)
+        for scrutin_uid, pub, calc in zip(aligned.index[bad], expected[bad], found[bad], strict=True):
+            rows.append({"scrutin_uid": scrutin_uid, "niveau": "scrutin", "groupe_uid": None,
+                         "champ": column, "publie": None if pd.isna(pub) else int(pub), "calcule": int(calc)})
+
+    uid = scrutins["uid"].astype("str")
+    for column, computed in (
+        ("votants", scrutins["pour"] + scrutins["contre"] + scrutins["abstentions"]),
+        ("exprimes", scrutins["pour"] + scrutins["contre"]),
+    ):
+        bad = (scrutins[column] != computed).fillna(False)
+        for scrutin_uid, pub, calc in zip(uid[bad], scrutins.loc[bad, column], computed[bad], strict=True):
+            rows.append({"scrutin_uid": scrutin_uid, "niveau": "synthese", "groupe_uid": None,
+                         "champ": column, "publie": None if pd.isna(pub) else int(pub),
+                         "calcule": None if pd.isna(calc) else int(calc)})
+    result = pd.DataFrame(rows, columns=list(MISMATCH_COLUMNS)).astype(
+        {"scrutin_uid": "object", "niveau": "object", "groupe_uid": "object", "champ": "object",
+         "publie": "Int64", "calcule": "Int64"})
+    if result.empty:
+        return result
+    rank = {value: i for i, value in enumerate(uid)}
+    levels = {"groupe": 0, "scrutin": 1, "synthese": 2}
+    order = sorted(range(len(result)), key=lambda i: (
+        rank.get(result.at[i, "scrutin_uid"], len(rank)), levels[result.at[i, "niveau"]],
+        str(result.at[i, "groupe_uid"]), result.at[i, "champ"]))
+    return result.iloc[order].reset_index(drop=True)
+
+
+def missing_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame) -> list[str]:
+    """Return the uids of scrutins where a published count needed by the checks is null."""
+    columns = list(COUNT_LABELS)
+    in_groups = groupes.loc[groupes[columns].isna().any(axis=1), "scrutin_uid"].astype("str")
+    in_totals = scrutins.loc[scrutins[[*columns, "votants", "exprimes"]].isna().any(axis=1), "uid"].astype("str")
+    found = set(in_groups) | set(in_totals)
+    return [uid for uid in scrutins["uid"].astype("str") if uid in found]
+
+
+def _count_positions(positions: pd.DataFrame) -> pd.DataFrame:
+    """Return the number of listed positions per scrutin, group and count column."""
+    if positions.empty:
+        index = pd.MultiIndex.from_arrays([[], []], names=["scrutin_uid", "groupe_uid"])
+        return pd.DataFrame({f"{column}_calcule": pd.Series([], dtype="int64") for column in COUNT_LABELS},
+                            index=index)
+    sizes = positions.groupby(["scrutin_uid", "groupe_uid", "position"], observed=True, sort=False).size()
+    table = sizes.unstack("position", fill_value=0)
+    table = table.rename(columns=lambda position: f"{_POSITION_COLUMN[str(position)]}_calcule")
+    for column in COUNT_LABELS:
+        if f"{column}_calcule" not in table:
+            table[f"{column}_calcule"] = 0
+    table.index = pd.MultiIndex.from_arrays(
+        [table.index.get_level_values(0).astype("str"), table.index.get_level_values(1).astype("str")],
+        names=["scrutin_uid", "groupe_uid"],
+    )
+    return table
+
+
+def warn_mismatches(mismatches: pd.DataFrame, where: str, *, stacklevel: int = 3) -> None:
+    """Emit one ``VoteCountMismatchWarning`` describing ``mismatches``, if any."""
+    if mismatches.empty:
+        return
+    details = []
+    for row in mismatches.itertuples(index=False):
+        place = f"{row.scrutin_uid}" + (f" groupe {row.groupe_uid}" if isinstance(row.groupe_uid, str) else "")
+        details.append(f"{place} {row.champ} : publié {row.publie}, calculé {row.calcule} ({row.niveau})")
+    scrutins_count = mismatches["scrutin_uid"].nunique()
+    warnings.warn(
+        f"{where} : {len(mismatches)} écart(s) de décompte dans {scrutins_count} scrutin(s), "
+        f"entre positions nominatives, décomptes des groupes et synthèse : {_listing(details)}. "
+        "Toutes les lignes sont conservées ; le tableau complet est dans "
+        "df.attrs['ecarts_decompte'].",
+        VoteCountMismatchWarning, stacklevel=stacklevel,
+    )
+
+
+def numbering_gaps(uids: pd.Series) -> tuple[list[str], list[str]]:
+    """Return the missing uids inside each numbered series, and the duplicated uids.
+
+    A series is the uid without its final number (``VTANR5L16V`` for the Assemblée,
+    ``VTCGR5L16V`` for the Congrès). Gaps are searched between the smallest and the
+    largest number of each series present, so a subset archive starting at V1614
+    reports no gap before it, and numbers after the last one cannot be detected.
+    """
+    numbers: dict[str, set[int]] = {}
+    for uid in uids.dropna().astype("str"):
+        match = _UID_NUMBER.match(uid)
+        if match:
+            numbers.setdefault(match["prefix"], set()).add(int(match["number"]))
+    missing = [
+        f"{prefix}{number}"
+        for prefix, present in sorted(numbers.items())
+        for number in range(min(present), max(present) + 1)
+        if number not in present
+    ]
+    counts = uids.dropna().astype("str").value_counts()
+    duplicated = sorted(counts[counts > 1].index)
+    return missing, duplicated
+
+
+def warn_gaps(missing: Sequence[str], duplicated: Sequence[str], where: str, *, stacklevel: int = 3) -> None:
+    """Emit ``NumberingGapWarning`` for missing and duplicated uids, if any."""
+    if missing:
+        warnings.warn(
+            f"{where} : {len(missing)} numéro(s) de scrutin absent(s) de l'archive : {_listing(list(missing))}. "
+            "Ils ne sont pas inventés ; la liste est dans df.attrs['numeros_manquants'].",
+            NumberingGapWarning, stacklevel=stacklevel,
+        )
+    if duplicated:
+        warnings.warn(
+            f"{where} : {len(duplicated)} uid(s) de scrutin présent(s) plusieurs fois : {_listing(list(duplicated))}. "
+            "Toutes les copies sont gardées ; dédoublonnez après vérification.",
+            NumberingGapWarning, stacklevel=stacklevel,
+        )
+
+
+def resolve_references(
+    df: pd.DataFrame,
+    column: str,
+    reference: pd.DataFrame,
+    *,
+    key: str,
+    label: str,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Left-join ``reference`` on ``df[column] == reference[key]``, counting unresolved refs.
+
+    Every row of ``df`` is kept, in order; the columns taken from ``reference`` are empty
+    where the identifier is not found. The number of distinct unresolved identifiers is
+    added to ``attrs["references_non_resolues"][label]`` and reported by an
+    ``UnresolvedReferenceWarning`` that lists them.
+
+    Parameters
+    ----------
+    df
+        The table holding the references (positions, scrutins...).
+    column
+        Its column of identifiers (``acteur_uid``, ``groupe_uid``, ``dossier_uid``...).
+    reference
+        The table the identifiers point to.
+    key
+        The identifier column of ``reference``.
+    label
+        Name of the kind of reference in the report (« acteur », « organe », « dossier »).
+    columns
+        Columns of ``reference`` to bring; all of them when None.
+    """
+    wanted = [name for name in (columns if columns is not None else reference.columns) if name != key]
+    right = reference[[key, *wanted]].drop_duplicates(subset=key)
+    right = right.assign(**{key: right[key].astype("str")})
+    left_keys = df[column].astype("object").where(df[column].notna(), None)
+    merged = df.assign(_ref_key=left_keys.astype("str").where(left_keys.notna(), None)).merge(
+        right.rename(columns={key: "_ref_key"}), on="_ref_key", how="left", validate="many_to_one",
+    )
+    merged.index = df.index
+    present = set(right[key])
+    unresolved = sorted({value for value in left_keys.dropna().astype("str") if value not in present})
+    merged = merged.drop(columns="_ref_key")
+    merged.attrs = dict(df.attrs)
+    report = dict(merged.attrs.get("references_non_resolues", {}))
+    report[label] = len(unresolved)
+    merged.attrs["references_non_resolues"] = report
+    if unresolved:
+        warnings.warn(
+            f"{len(unresolved)} référence(s) {label} introuvable(s) dans la table de référence "
+            f"(colonne {column}) : {_listing(unresolved)}. Les lignes sont gardées, avec des "
+            "valeurs vides pour les colonnes jointes.",
+            UnresolvedReferenceWarning, stacklevel=2,
+        )
+    return merged

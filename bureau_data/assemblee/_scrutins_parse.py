@@ -1,0 +1,572 @@
+"""Turn scrutin JSON documents into column lists, then DataFrames, in one pass.
+
+The three vintages of the format (XVth, XVIth, XVIIth legislatures, and the Congrès vote)
+differ in ways that a per-field special case would miss, so every structure goes through
+the same normalisation:
+
+- a section key is reduced to its canonical form (``pours``/``pour`` → ``pour``,
+  ``nonVotants``/``nonVotant`` → ``nonvotant``), because the Congrès file uses singular
+  keys where the others use plurals;
+- every value that may be one object or a list goes through ``as_list``, which also drops
+  ``null`` and ``xsi:nil`` items (the mises au point of the XVIIth legislature are lists
+  such as ``[null, {"votant": ...}]``);
+- every scalar goes through ``scalar``, so an ``xsi:nil`` object or a ``#text`` wrapper
+  never reaches a column.
+
+Per-voter values are appended to plain lists and per-section constants (scrutin, group,
+position) are stored once with a run length, then expanded with ``numpy.repeat``: the
+XVIIth-legislature archive holds about 650 000 individual positions.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import orjson
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bureau_data._json import NIL_KEY, as_list, get, is_nil, require, scalar
+from bureau_data.errors import SchemaError
+
+logger = logging.getLogger(__name__)
+
+# Categories of a recorded position, in the order the Assemblée lists them.
+POSITIONS = ("pour", "contre", "abstention", "non-votant")
+# A mise au point may also state a wish not to take part in the vote.
+POSITIONS_MISE_AU_POINT = (*POSITIONS, "non-votant volontaire")
+
+# Canonical section key (see ``canonical_key``) → position.
+_SECTION_POSITION = {
+    "pour": "pour",
+    "contre": "contre",
+    "abstention": "abstention",
+    "nonvotant": "non-votant",
+    "nonvotantvolontaire": "non-votant volontaire",
+}
+# Canonical count key → column of the count tables.
+COUNT_COLUMNS = {
+    "pour": "pour",
+    "contre": "contre",
+    "abstention": "abstentions",
+    "nonvotant": "non_votants",
+    "nonvotantvolontaire": "non_votants_volontaires",
+}
+
+# Codes of ``causePositionVote``: why a listed deputy did not vote.
+CAUSES = {
+    "PAN": "président de l'Assemblée nationale",
+    "PSE": "président de séance",
+    "MG": "membre du Gouvernement",
+}
+
+# ``sort.code`` after NFC and case folding → adopted. Unaccented spellings are accepted
+# because third-party copies sometimes strip accents.
+SORT_ADOPTED = {"adopté": True, "adopte": True, "adoptée": True, "rejeté": False, "rejete": False,
+                "rejetée": False}
+
+_CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_BOOL = {"true": True, "false": False}
+
+
+@lru_cache(maxsize=256)
+def canonical_key(key: str) -> str:
+    """Return a section or count key in canonical form: lower case, every word singular.
+
+    ``"nonVotantsVolontaires"`` and ``"nonVotantVolontaire"`` both give
+    ``"nonvotantvolontaire"``, ``"pours"`` and ``"pour"`` give ``"pour"``.
+    """
+    parts = _CAMEL_PART.findall(key) or [key]
+    return "".join(part.lower().removesuffix("s") for part in parts)
+
+
+def normalise_sort(code: Any) -> str | None:
+    """Return ``sort.code`` in NFC, case-folded and stripped, or None when it is empty."""
+    value = scalar(code)
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", str(value)).strip().casefold()
+
+
+def _items(value: Any) -> list[Any]:
+    """Return ``as_list(value)``, with a fast path for the plain dicts and lists of orjson."""
+    if value is None:
+        return []
+    if type(value) is list:
+        return [item for item in value if item is not None and (NIL_KEY not in item or not is_nil(item))]
+    if type(value) is dict and NIL_KEY not in value:
+        return [value]
+    return as_list(value)
+
+
+def _field(record: Any, key: str) -> Any:
+    """Return ``record[key]``, or None when absent, nil, or when ``record`` is not an object."""
+    if type(record) is dict:
+        value = record.get(key)
+    elif isinstance(record, Mapping) and not is_nil(record):
+        value = record.get(key)
+    else:
+        return None
+    if type(value) is dict and NIL_KEY in value:
+        return None
+    return value
+
+
+def _path(record: Any, *keys: str) -> Any:
+    """Return the value at ``keys`` inside ``record`` (``_field`` at each step)."""
+    for key in keys:
+        record = _field(record, key)
+    return scalar(record) if type(record) is dict else record
+
+
+def _text(value: Any) -> str | None:
+    if type(value) is str or value is None:
+        return value
+    value = scalar(value)
+    if value is None:
+        return None
+    if isinstance(value, Mapping | list):
+        raise SchemaError(f"Valeur texte attendue, objet trouvé : {str(value)[:120]}", found="objet")
+    return str(value)
+
+
+def _int(value: Any) -> int | None:
+    if type(value) is str and value:
+        return int(value)
+    value = scalar(value)
+    if value is None or value == "":
+        return None
+    return int(str(value).strip())
+
+
+def _bool(value: Any) -> bool | None:
+    if value is None:
+        return None
+    result = _BOOL.get(value) if type(value) is str else None
+    if result is not None:
+        return result
+    value = scalar(value)
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in _BOOL:
+        return _BOOL[text]
+    raise SchemaError(f"Valeur booléenne attendue (true/false), trouvé {value!r}.", found=repr(value))
+
+
+def _votants(section: Any) -> list[Any]:
+    """Return the voter objects of one section: ``{"votant": obj|list}``, a list of those, or null."""
+    voters: list[Any] = []
+    if type(section) is dict and "votant" in section:
+        return _items(section["votant"])
+    for item in _items(section):
+        if not isinstance(item, Mapping):
+            raise SchemaError(f"Section de votants inattendue : {str(item)[:120]}", found=type(item).__name__)
+        if "votant" in item:
+            voters.extend(_items(item["votant"]))
+        elif "acteurRef" in item:
+            voters.append(item)
+        elif not all(str(key).startswith("@") for key in item):
+            raise SchemaError(
+                f"Section de votants sans clé « votant » ni « acteurRef » : clés {sorted(item)}.",
+                found="objet",
+            )
+    return voters
+
+
+class _Columns:
+    """Column lists of the four tables, filled scrutin by scrutin."""
+
+    def __init__(self) -> None:
+        self.scrutins: dict[str, list[Any]] = {name: [] for name in SCRUTIN_FIELDS}
+        self.groupes: dict[str, list[Any]] = {name: [] for name in GROUPE_FIELDS}
+        # Positions: one tuple of raw values per voter (see ``VOTER_FIELDS``), plus
+        # run-length encoded constants.
+        self.voters: list[tuple[Any, ...]] = []
+        self.run_scrutin: list[int] = []
+        self.run_groupe: list[Any] = []
+        self.run_position: list[int] = []
+        self.run_length: list[int] = []
+        self.mises_au_point: dict[str, list[Any]] = {name: [] for name in MISE_AU_POINT_FIELDS}
+        # (file, key, number of voters) of sections whose key is not a known position.
+        self.unknown_sections: list[tuple[str, str, int]] = []
+        self.unknown_causes: dict[str, int] = {}
+
+
+# Raw fields gathered per scrutin, before typing (see ``build_tables``).
+SCRUTIN_FIELDS = (
+    "uid", "numero", "legislature", "organe_uid", "session_uid", "seance_uid", "date",
+    "type_vote_code", "type_vote_libelle", "type_majorite", "titre", "objet", "demandeur",
+    "dossier_uid", "lieu_vote", "mode_publication", "sort_code", "sort_libelle", "annonce",
+    "majorite_requise", "pour", "contre", "abstentions", "non_votants",
+    "non_votants_volontaires", "votants", "exprimes", "fichier",
+)
+GROUPE_FIELDS = (
+    "scrutin_uid", "groupe_uid", "nombre_membres", "position_majoritaire", "pour", "contre",
+    "abstentions", "non_votants", "non_votants_volontaires",
+)
+MISE_AU_POINT_FIELDS = (
+    "scrutin_uid", "acteur_uid", "mandat_uid", "position", "dysfonctionnement",
+    "par_delegation", "num_place",
+)
+
+
+# Raw key → canonical form, and raw count key → column, filled as keys are met.
+_CANONICAL: dict[str, str] = {}
+_COUNT_COLUMN: dict[str, str | None] = {}
+
+
+def _canonical(key: str) -> str:
+    canonical = _CANONICAL.get(key)
+    if canonical is None:
+        canonical = _CANONICAL[key] = canonical_key(key)
+    return canonical
+
+
+def _count_column(key: str) -> str | None:
+    if key not in _COUNT_COLUMN:
+        _COUNT_COLUMN[key] = COUNT_COLUMNS.get(canonical_key(key))
+    return _COUNT_COLUMN[key]
+
+
+def _counts(decompte: Any) -> dict[str, Any]:
+    """Return the raw published counts of a ``decompte``/``decompteVoix`` object by column.
+
+    Values stay as found (strings); ``_int_series`` converts whole columns at once.
+    """
+    counts: dict[str, Any] = dict.fromkeys(COUNT_COLUMNS.values())
+    if type(decompte) is not dict:
+        if is_nil(decompte) or not isinstance(decompte, Mapping):
+            return counts
+    elif NIL_KEY in decompte:
+        return counts
+    for key, value in decompte.items():
+        column = _count_column(key)
+        if column is not None:
+            counts[column] = value
+    return counts
+
+
+def _add_scrutin(cols: _Columns, s: Mapping[str, Any], name: str) -> None:
+    index = len(cols.scrutins["uid"])
+    synthese = s.get("syntheseVote")
+    counts = _counts(_path(s, "syntheseVote", "decompte"))
+    row = {
+        "uid": _text(require(s, "uid", file=name)),
+        "numero": _int(s.get("numero")),
+        "legislature": _int(s.get("legislature")),
+        "organe_uid": _text(s.get("organeRef")),
+        "session_uid": _text(s.get("sessionRef")),
+        "seance_uid": _text(s.get("seanceRef")),
+        "date": _text(s.get("dateScrutin")),
+        "type_vote_code": _text(_path(s, "typeVote", "codeTypeVote")),
+        "type_vote_libelle": _text(_path(s, "typeVote", "libelleTypeVote")),
+        "type_majorite": _text(_path(s, "typeVote", "typeMajorite")),
+        "titre": _text(s.get("titre")),
+        "objet": _text(_path(s, "objet", "libelle")),
+        "demandeur": _text(_path(s, "demandeur", "texte")),
+        "dossier_uid": _text(_path(s, "objet", "dossierLegislatif")),
+        "lieu_vote": _text(s.get("lieuVote")),
+        "mode_publication": _text(s.get("modePublicationDesVotes")),
+        "sort_code": _text(_path(s, "sort", "code")),
+        "sort_libelle": _text(_path(s, "sort", "libelle")),
+        "annonce": _text(_path(synthese, "annonce")),
+        "majorite_requise": _int(_path(synthese, "nbrSuffragesRequis")),
+        "votants": _int(_path(synthese, "nombreVotants")),
+        "exprimes": _int(_path(synthese, "suffragesExprimes")),
+        "fichier": name,
+        **counts,
+    }
+    for field in SCRUTIN_FIELDS:
+        cols.scrutins[field].append(row[field])
+
+    for organe in _items(_path(s, "ventilationVotes", "organe")):
+        for groupe in _items(_path(organe, "groupes", "groupe")):
+            _add_groupe(cols, index, row["uid"], groupe, name)
+    _add_mises_au_point(cols, row["uid"], s.get("miseAuPoint"), name)
+
+
+def _add_groupe(cols: _Columns, index: int, uid: str | None, groupe: Any, name: str) -> None:
+    groupe_uid = _text(_field(groupe, "organeRef"))
+    vote = _field(groupe, "vote")
+    g = cols.groupes
+    g["scrutin_uid"].append(uid)
+    g["groupe_uid"].append(groupe_uid)
+    g["nombre_membres"].append(_field(groupe, "nombreMembresGroupe"))
+    g["position_majoritaire"].append(_text(_field(vote, "positionMajoritaire")))
+    for column, value in _counts(_field(vote, "decompteVoix")).items():
+        g[column].append(value)
+
+    nominatif = _field(vote, "decompteNominatif")
+    if not isinstance(nominatif, Mapping):
+        return
+    for key, section in nominatif.items():
+        if section is None or key.startswith("@"):
+            continue
+        position = _SECTION_POSITION.get(_canonical(key))
+        voters = _votants(section)
+        if not voters:
+            continue
+        if position is None or position not in POSITIONS:
+            cols.unknown_sections.append((name, key, len(voters)))
+            continue
+        # Raw values are kept as found; ``positions_frame`` types them column by column,
+        # which is much faster than converting 650 000 voters one value at a time.
+        cols.voters.extend([
+            (voter.get("acteurRef"), voter.get("mandatRef"), voter.get("parDelegation"),
+             voter.get("numPlace"), voter.get("causePositionVote"))
+            for voter in voters
+        ])
+        cols.run_scrutin.append(index)
+        cols.run_groupe.append(groupe_uid)
+        cols.run_position.append(POSITIONS.index(position))
+        cols.run_length.append(len(voters))
+
+
+def _add_mises_au_point(cols: _Columns, uid: str | None, block: Any, name: str) -> None:
+    if is_nil(block) or not isinstance(block, Mapping):
+        return
+    for key, section in block.items():
+        if key.startswith("@"):
+            continue
+        canonical = canonical_key(key)
+        if canonical == "dysfonctionnement":
+            if isinstance(section, Mapping):
+                for sub_key, sub_section in section.items():
+                    if not sub_key.startswith("@"):
+                        _add_mise_au_point_section(cols, uid, sub_key, sub_section, True, name)
+            continue
+        _add_mise_au_point_section(cols, uid, key, section, False, name)
+
+
+def _add_mise_au_point_section(cols: _Columns, uid: str | None, key: str, section: Any,
+                               malfunction: bool, name: str) -> None:
+    voters = _votants(section)
+    if not voters:
+        return
+    position = _SECTION_POSITION.get(canonical_key(key))
+    if position is None:
+        cols.unknown_sections.append((name, f"miseAuPoint.{key}", len(voters)))
+        return
+    m = cols.mises_au_point
+    for voter in voters:
+        m["scrutin_uid"].append(uid)
+        m["acteur_uid"].append(_text(voter.get("acteurRef")))
+        m["mandat_uid"].append(_text(voter.get("mandatRef")))
+        m["position"].append(position)
+        m["dysfonctionnement"].append(malfunction)
+        m["par_delegation"].append(_bool(voter.get("parDelegation")))
+        m["num_place"].append(_int(voter.get("numPlace")))
+
+
+def parse_document(cols: _Columns, raw: bytes | Mapping[str, Any], name: str) -> None:
+    """Add one scrutin document (bytes of a JSON file, or its parsed object) to ``cols``."""
+    if isinstance(raw, bytes | bytearray | memoryview | str):
+        try:
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise SchemaError(f"{name} : JSON invalide ({exc}).", path=name, found="JSON invalide") from exc
+    else:
+        doc = raw
+    scrutin = doc.get("scrutin") if isinstance(doc, Mapping) else None
+    if not isinstance(scrutin, Mapping):
+        found = sorted(doc)[:5] if isinstance(doc, Mapping) else type(doc).__name__
+        raise SchemaError(
+            f"{name} : objet racine « scrutin » introuvable (trouvé : {found}). "
+            "Ce fichier n'est pas un scrutin de l'Assemblée nationale au format JSON.",
+            path=name, field="scrutin", found=str(found),
+        )
+    try:
+        _add_scrutin(cols, scrutin, name)
+    except SchemaError as exc:
+        if exc.path:
+            raise
+        raise SchemaError(f"{name} : {exc}", path=name, field=exc.field, found=exc.found) from exc
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise SchemaError(
+            f"{name} : structure de scrutin inattendue ({type(exc).__name__} : {exc}).",
+            path=name, found=type(exc).__name__,
+        ) from exc
+
+
+def parse_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]]) -> _Columns:
+    """Parse ``(name, document)`` pairs into column lists."""
+    cols = _Columns()
+    # The cyclic garbage collector would rescan the growing lists of voters many times;
+    # the documents hold no reference cycles, so it is paused during the parse.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for name, raw in documents:
+            parse_document(cols, raw, name)
+    finally:
+        if enabled:
+            gc.enable()
+    return cols
+
+
+def _strings(values: list[Any]) -> pd.Series:
+    return pd.Series(values, dtype="str")
+
+
+def _nullable_int(values: list[Any], dtype: str = "Int64", field: str = "") -> pd.Series:
+    """Return integers from raw values (numeric strings, nil objects, None) as a nullable column."""
+    try:
+        array = pa.array(values, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pd.Series(pd.array([_int(value) for value in values], dtype=dtype))
+    return _arrow_int(array, field, dtype)
+
+
+def _category(values: list[Any], field: str) -> pd.Categorical:
+    """Return a categorical of identifiers (small lists: scrutins and groups)."""
+    return pd.Categorical([_text(value) for value in values])
+
+
+# Fields kept for each voter, in the order of the tuples of ``_Columns.voters``.
+VOTER_FIELDS = ("acteurRef", "mandatRef", "parDelegation", "numPlace", "causePositionVote")
+_VOTER_STRUCT = pa.struct([(field, pa.string()) for field in VOTER_FIELDS])
+
+
+def _voter_array(voters: list[tuple[Any, ...]]) -> pa.StructArray:
+    """Return the voters' raw values as an Arrow struct array of strings.
+
+    Arrow converts the tuples in C. A value that is not a string (an ``xsi:nil`` object,
+    a ``#text`` wrapper) makes it fail; the values are then normalised one by one.
+    """
+    try:
+        return pa.array(voters, type=_VOTER_STRUCT)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        normalised = [tuple(_text(value) for value in voter) for voter in voters]
+        return pa.array(normalised, type=_VOTER_STRUCT)
+
+
+def _arrow_category(array: pa.Array) -> pd.Categorical:
+    encoded = array.dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), -1, codes)
+    categories = pd.Index(encoded.dictionary.to_pylist(), dtype="str")
+    return pd.Categorical.from_codes(codes.astype(np.int32), categories=categories)
+
+
+def _arrow_bool(array: pa.Array, field: str) -> pd.Series:
+    values = set(pc.unique(array).to_pylist()) - {None}
+    unexpected = sorted(values - set(_BOOL))
+    if unexpected:
+        raise SchemaError(
+            f"Champ {field} : valeur booléenne attendue (true/false), trouvé {unexpected[:5]}.",
+            field=field, found=repr(unexpected[:5]),
+        )
+    mask = array.is_null().to_numpy(zero_copy_only=False)
+    data = pc.fill_null(pc.equal(array, "true"), False).to_numpy(zero_copy_only=False)
+    return pd.Series(pd.arrays.BooleanArray(data, mask))
+
+
+def _arrow_int(array: pa.Array, field: str, dtype: str) -> pd.Series:
+    try:
+        numbers = pc.cast(pc.utf8_trim_whitespace(array), pa.int64())
+    except pa.ArrowInvalid as exc:
+        raise SchemaError(f"Champ {field} : nombre entier attendu ({exc}).", field=field, found="texte") from exc
+    mask = numbers.is_null().to_numpy(zero_copy_only=False)
+    data = pc.fill_null(numbers, 0).to_numpy(zero_copy_only=False)
+    return pd.Series(pd.arrays.IntegerArray(data, mask)).astype(dtype)
+
+
+def scrutins_frame(cols: _Columns) -> pd.DataFrame:
+    """Return the scrutins table (typed, before ``adopte`` is derived)."""
+    raw = cols.scrutins
+    df = pd.DataFrame({
+        "uid": _strings(raw["uid"]),
+        "numero": _nullable_int(raw["numero"]),
+        "legislature": _nullable_int(raw["legislature"], "Int8"),
+        "organe_uid": _strings(raw["organe_uid"]),
+        "session_uid": _strings(raw["session_uid"]),
+        "seance_uid": _strings(raw["seance_uid"]),
+        "date": pd.to_datetime(pd.Series(raw["date"], dtype="object"), format="%Y-%m-%d", errors="coerce").astype(
+            "datetime64[us]"),
+        "type_vote_code": _strings(raw["type_vote_code"]),
+        "type_vote_libelle": _strings(raw["type_vote_libelle"]),
+        "type_majorite": _strings(raw["type_majorite"]),
+        "titre": _strings(raw["titre"]),
+        "objet": _strings(raw["objet"]),
+        "demandeur": _strings(raw["demandeur"]),
+        "dossier_uid": _strings(raw["dossier_uid"]),
+        "lieu_vote": _strings(raw["lieu_vote"]),
+        "mode_publication": _strings(raw["mode_publication"]),
+        "sort_code": _strings(raw["sort_code"]),
+        "sort_libelle": _strings(raw["sort_libelle"]),
+        "annonce": _strings(raw["annonce"]),
+        "majorite_requise": _nullable_int(raw["majorite_requise"]),
+        "pour": _nullable_int(raw["pour"]),
+        "contre": _nullable_int(raw["contre"]),
+        "abstentions": _nullable_int(raw["abstentions"]),
+        "non_votants": _nullable_int(raw["non_votants"]),
+        "non_votants_volontaires": _nullable_int(raw["non_votants_volontaires"]),
+        "votants": _nullable_int(raw["votants"]),
+        "exprimes": _nullable_int(raw["exprimes"]),
+        "fichier": _strings(raw["fichier"]),
+    })
+    return df
+
+
+def groupes_frame(cols: _Columns) -> pd.DataFrame:
+    """Return the per-scrutin, per-group published counts."""
+    raw = cols.groupes
+    majority = pd.Series(raw["position_majoritaire"], dtype="object")
+    return pd.DataFrame({
+        "scrutin_uid": _category(raw["scrutin_uid"], "uid"),
+        "groupe_uid": _category(raw["groupe_uid"], "organeRef"),
+        "nombre_membres": _nullable_int(raw["nombre_membres"], field="nombreMembresGroupe"),
+        "position_majoritaire": pd.Categorical(majority, categories=list(POSITIONS), ordered=True),
+        **{column: _nullable_int(raw[column], field=f"decompteVoix.{column}") for column in COUNT_COLUMNS.values()},
+    })
+
+
+def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
+    """Return one row per recorded individual position."""
+    voters = _voter_array(cols.voters)
+    lengths = np.asarray(cols.run_length, dtype=np.int64)
+    # A uid present twice (reported by the checks) maps to one category.
+    uids = pd.Index(scrutin_uids, dtype="object")
+    scrutin_categories = uids.unique()
+    first_code = scrutin_categories.get_indexer(uids)
+    scrutin_codes = np.repeat(first_code[np.asarray(cols.run_scrutin, dtype=np.int64)], lengths)
+    position_codes = np.repeat(np.asarray(cols.run_position, dtype=np.int8), lengths)
+    groupe_runs = _category(cols.run_groupe, "organeRef")
+    groupe_codes = np.repeat(groupe_runs.codes, lengths)
+    cause = _arrow_category(voters.field("causePositionVote"))
+    cause = cause.add_categories(sorted(set(CAUSES) - set(cause.categories)))
+    return pd.DataFrame({
+        "scrutin_uid": pd.Categorical.from_codes(scrutin_codes, categories=pd.Index(scrutin_categories, dtype="str")),
+        "acteur_uid": _arrow_category(voters.field("acteurRef")),
+        "mandat_uid": _arrow_category(voters.field("mandatRef")),
+        "groupe_uid": pd.Categorical.from_codes(groupe_codes, dtype=groupe_runs.dtype),
+        "position": pd.Categorical.from_codes(
+            position_codes, dtype=pd.CategoricalDtype(list(POSITIONS), ordered=True)),
+        "par_delegation": _arrow_bool(voters.field("parDelegation"), "parDelegation"),
+        "cause_code": cause,
+        "cause_libelle": pd.Series(cause.map(CAUSES, na_action="ignore"), dtype="str"),
+        "num_place": _arrow_int(voters.field("numPlace"), "numPlace", "Int16"),
+    })
+
+
+def mises_au_point_frame(cols: _Columns) -> pd.DataFrame:
+    """Return one row per correction (mise au point) of a recorded position."""
+    raw = cols.mises_au_point
+    return pd.DataFrame({
+        "scrutin_uid": _strings(raw["scrutin_uid"]),
+        "acteur_uid": _strings(raw["acteur_uid"]),
+        "mandat_uid": _strings(raw["mandat_uid"]),
+        "position": pd.Categorical(raw["position"], categories=list(POSITIONS_MISE_AU_POINT), ordered=True),
+        "dysfonctionnement": pd.Series(raw["dysfonctionnement"], dtype="bool"),
+        "par_delegation": pd.Series(pd.array(raw["par_delegation"], dtype="boolean")),
+        "num_place": _nullable_int(raw["num_place"], "Int16"),
+    })
