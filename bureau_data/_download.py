@@ -26,7 +26,6 @@ from pathlib import Path
 
 import requests
 import urllib3
-from tqdm.auto import tqdm
 
 from bureau_data import __version__
 from bureau_data.archive import Limits, check_archive
@@ -221,6 +220,24 @@ def _new_record(dataset: Dataset, target: Path, response: requests.Response, siz
     )
 
 
+def _progress_bar() -> type:
+    """Return the tqdm class for this process: the notebook widget only when it can be drawn.
+
+    ``tqdm.auto`` warns on import inside a kernel without ipywidgets, and that warning
+    would land in a built article, so the widget class is only used when ipywidgets
+    imports. The import is deferred so that loading the package never imports tqdm.
+    """
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        from tqdm.std import tqdm as text_tqdm
+
+        return text_tqdm
+    from tqdm.auto import tqdm as auto_tqdm
+
+    return auto_tqdm
+
+
 def _stream_body(dataset: Dataset, response: requests.Response, tmp: Path,
                  settings: Settings) -> tuple[int, str]:
     """Write the body to ``tmp`` and return its stored size and sha256.
@@ -233,7 +250,7 @@ def _stream_body(dataset: Dataset, response: requests.Response, tmp: Path,
     digest = hashlib.sha256()
     size = 0
     raw = response.raw
-    progress = tqdm(total=expected, unit="B", unit_scale=True, unit_divisor=1024,
+    progress = _progress_bar()(total=expected, unit="B", unit_scale=True, unit_divisor=1024,
                     desc=dataset.id, disable=not settings.progress, delay=PROGRESS_DELAY_SECONDS,
                     leave=False)
     try:
