@@ -29,6 +29,8 @@ import math
 from numbers import Real
 from typing import Any
 
+import numpy as np
+
 from bureau_data.errors import ConfigurationError
 
 NNBSP = "\u202f"  # narrow no-break space: thousands separator, before %, before units
@@ -57,12 +59,13 @@ _DATE_STYLES = ("long", "month", "short", "numeric", "year")
 
 
 def _is_missing(value: Any) -> bool:
+    """Return True for None, NaN, NaT and pandas.NA."""
     if value is None:
         return True
-    try:
-        return bool(value != value)  # NaN, pd.NA and NaT are not equal to themselves
-    except (TypeError, ValueError):
-        return False
+    import pandas as pd
+
+    result = pd.isna(value)
+    return bool(result) if isinstance(result, bool | np.bool_) else False
 
 
 def _as_float(value: Any, name: str) -> float:
@@ -257,14 +260,9 @@ def to_date(value: Any) -> dt.date | dt.datetime:
     to_pydatetime = getattr(value, "to_pydatetime", None)  # pandas Timestamp
     if callable(to_pydatetime):
         return to_pydatetime()
-    try:
-        import numpy as np
-
-        if isinstance(value, np.datetime64):
-            seconds = value.astype("datetime64[s]").astype("int64")
-            return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(seconds))
-    except ImportError:  # numpy is a dependency; this only guards odd installs
-        pass
+    if isinstance(value, np.datetime64):
+        seconds = value.astype("datetime64[s]").astype("int64")
+        return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(seconds))
     raise ConfigurationError(
         f"Type de date non pris en charge : {type(value).__name__} ({value!r}). "
         "Passez un datetime.date, un pandas.Timestamp ou une chaîne ISO."

@@ -108,7 +108,8 @@ def _ticks_on_periods(ax: Axes, index: pd.DatetimeIndex, date_style: str) -> Non
     """Put the ticks on the data's own dates when they are monthly or yearly.
 
     Monthly values dated the 15th then get one ``janv. 2024`` label each, instead of
-    ticks on the 1st and 15th of each month. At most 7 ticks are kept, evenly spaced.
+    ticks on the 1st and 15th of each month. At most 8 ticks are kept, on round
+    steps aligned on the calendar.
     """
     if len(index) < 2 or date_style not in ("auto", "month", "month_long", "year"):
         return
@@ -120,10 +121,18 @@ def _ticks_on_periods(ax: Axes, index: pd.DatetimeIndex, date_style: str) -> Non
         style = "year" if date_style == "auto" else date_style
     else:
         return
-    step = int(np.ceil(len(index) / 7))
-    if style != "year" and step > 1:
-        step = next(s for s in (2, 3, 4, 6, 12, 24, 36, 60, 120) if s >= step)
-    positions = mdates.date2num(index[::step].to_pydatetime())
+    # Round steps aligned on the calendar: quarters start in January, decades on years ending in 0.
+    needed = int(np.ceil(len(index) / 8))
+    if style == "year":
+        step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 1000) if s >= needed)
+        chosen = index[index.year % step == 0]
+    else:
+        step = next(s for s in (1, 2, 3, 4, 6, 12, 24, 60, 120) if s >= needed)
+        months = index.year * 12 + index.month - 1
+        chosen = index[months % step == 0]
+    if len(chosen) < 2:
+        chosen = index[::step]
+    positions = mdates.date2num(chosen.to_pydatetime())
     ax.xaxis.set_major_locator(FixedLocator(positions))
     ax.xaxis.set_major_formatter(FrenchDateFormatter(style))
 

@@ -34,7 +34,16 @@ def _needed_decimals(values: Sequence[float], scale: float = 1.0) -> int:
     return _MAX_AUTO_DECIMALS
 
 
-class _FrenchFormatter(Formatter):
+class _TickAwareFormatter(Formatter):
+    """Formatter that keeps the tick positions it is given (``Formatter.locs`` is deprecated)."""
+
+    _tick_values: list[float] = []
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        self._tick_values = [float(v) for v in locs]
+
+
+class _FrenchFormatter(_TickAwareFormatter):
     """Shared logic: fixed or automatic decimals, computed over the visible ticks."""
 
     def __init__(self, decimals: int | None = None, *, sign: bool = False) -> None:
@@ -42,7 +51,7 @@ class _FrenchFormatter(Formatter):
         self.sign = sign
 
     def _visible_locs(self) -> list[float]:
-        locs = [float(v) for v in getattr(self, "locs", [])]
+        locs = list(self._tick_values)
         if self.axis is not None and locs:
             low, high = sorted(self.axis.get_view_interval())
             span = high - low
@@ -170,7 +179,7 @@ _DATE_FORMATS: tuple[tuple[float, str], ...] = (
 )
 
 
-class FrenchDateFormatter(Formatter):
+class FrenchDateFormatter(_TickAwareFormatter):
     """Date tick labels with French month names: ``2024``, ``janv. 2024``, ``15 janv.``.
 
     Parameters
@@ -201,7 +210,7 @@ class FrenchDateFormatter(Formatter):
     def _style(self) -> str:
         if self.style not in ("auto", "compact"):
             return self.style
-        locs = sorted(float(v) for v in getattr(self, "locs", []))
+        locs = sorted(self._tick_values)
         if len(locs) < 2:
             return "day_year"
         spacing = min(b - a for a, b in zip(locs, locs[1:], strict=False) if b > a) if len(set(locs)) > 1 else 1.0
@@ -212,7 +221,7 @@ class FrenchDateFormatter(Formatter):
 
     def _year_changed(self, x: float, year: int) -> bool:
         """Return True on the first tick and on the first tick of each new year."""
-        locs = sorted(float(v) for v in getattr(self, "locs", []))
+        locs = sorted(self._tick_values)
         previous = [v for v in locs if v < x]
         return not previous or mdates.num2date(previous[-1], tz=self.tz).year != year
 
