@@ -50,7 +50,7 @@ DEFAULT_HTML_BUDGET = 5_000_000  # bytes of one article's HTML
 DEFAULT_CELL_TIMEOUT = 300  # seconds one cell may run
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 LIBRARY_DIR = Path(__file__).resolve().parent.parent
-SITE_FILES = ("index.html", "feed.xml", "sitemap.xml", "style.css")
+SITE_FILES = ("index.html", "feed.xml", "sitemap.xml", "style.css", "favicon.svg")
 
 
 class BuildLockTimeout(BuildError):

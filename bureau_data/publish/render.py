@@ -48,7 +48,7 @@ _SAFE_ATTRIBUTES: dict[str, set[str]] = {
 }
 _SAFE_ATTRIBUTES.setdefault("*", set()).update({"class", "id", "title", "lang"})
 _SAFE_ATTRIBUTES.setdefault("a", set()).update({"href", "title"})
-_SAFE_ATTRIBUTES["table"] = _SAFE_ATTRIBUTES.get("table", set()) | {"border"}
+
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _MARKDOWN_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]", re.MULTILINE)
 

@@ -158,6 +158,7 @@ def render_site_files(articles: list[dict[str, Any]], site_url: str) -> dict[str
         "feed.xml": env.get_template("feed.xml.j2").render(context).encode("utf-8"),
         "sitemap.xml": env.get_template("sitemap.xml.j2").render(context).encode("utf-8"),
         "style.css": style_sheet().encode("utf-8"),
+        "favicon.svg": (TEMPLATES_DIR / "site" / "favicon.svg").read_bytes(),
     }
 
 
