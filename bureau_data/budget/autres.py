@@ -70,7 +70,7 @@ def execution_2017(budget_type: str | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> round(execution_2017("BG")["cp"].sum() / 1e9, 3)
+    >>> float(round(execution_2017("BG")["cp"].sum() / 1e9, 3))
     439.348
     """
     lines = budget_lines()
@@ -245,7 +245,7 @@ def recettes(years: int | Iterable[int] | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> df = recettes(2019)
-    >>> round(df.query("level == 3 and line_code == '1101'")["amount"].iloc[0] / 1e9, 3)
+    >>> float(round(df.query("level == 3 and line_code == '1101'")["amount"].iloc[0] / 1e9, 3))
     86.962
     """
     wanted = _years(years, list(sources.RECETTES_FILES), "les recettes") or list(sources.RECETTES_FILES)
