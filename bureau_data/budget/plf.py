@@ -135,7 +135,7 @@ def budget_general(years: int | Iterable[int] | None = None, *, phase: str = "PL
     Examples
     --------
     >>> df = budget_general(2025)
-    >>> round(df["cp"].sum() / 1e9, 3)
+    >>> float(round(df["cp"].sum() / 1e9, 3))
     594.036
     """
     if phase not in PHASES:
