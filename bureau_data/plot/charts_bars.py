@@ -197,6 +197,12 @@ def _match_columns(frame: pd.DataFrame, requested: Sequence[str]) -> list[str]:
     return found
 
 
+def _count_phrase(value: float, noun: str, kind: str) -> str:
+    """Write ``4 abstentions`` or ``12 % non-votants``; ``pour`` and ``contre`` do not vary."""
+    plural = noun.endswith(("abstention", "non-votant")) and (kind == "percent" or value >= 2)
+    return f"{fmt(value, kind, 0)} {noun}{'s' if plural else ''}"
+
+
 def _column_name(column: str, names: Mapping[str, str]) -> str:
     """Return the display name of a column: explicit name, then vote position label."""
     if column in names:
@@ -430,7 +436,7 @@ def bars_diverging(data: Any, *, negative: Sequence[str] = ("contre",), positive
     for i, label in enumerate(row_labels):
         row = frame.iloc[i]
         parts.append(f"{label} : " + ", ".join(
-            f"{fmt(row[c], kind, 0)} {_column_name(c, names).lower()}" for c in (*positive, *negative, *neutral)))
+            _count_phrase(row[c], _column_name(c, names).lower(), kind) for c in (*positive, *negative, *neutral)))
     describe(ax, (f"Barres divergentes des positions de {len(frame)} groupes, "
                   f"{french.format_list([_column_name(c, names).lower() for c in positive])} à droite, "
                   f"{french.format_list([_column_name(c, names).lower() for c in negative])} à gauche. ")
