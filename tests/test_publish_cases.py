@@ -30,22 +30,26 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
 # Errors printed but not raised, and cells that hang -------------------------------
 
 
-@pytest.mark.parametrize(("source", "ename"), [
-    ('%%time\nraise ValueError("boom")', "ValueError"),
-    ("%%capture --no-stdout\nraise KeyError('colonne')", "KeyError"),
-    ("import sys\ntry:\n    1 / 0\nexcept ZeroDivisionError:\n    get_ipython().showtraceback()", "ZeroDivisionError"),
-])
-def test_error_output_fails_article(site: tuple[Path, Path], source: str, ename: str) -> None:
+ERROR_OUTPUT_CASES = {
+    "a": ('%%time\nraise ValueError("boom")', "ValueError"),
+    "capture": ("%%capture --no-stdout\nraise KeyError('colonne')", "KeyError"),
+    "trace-affichee": ("try:\n    1 / 0\nexcept ZeroDivisionError:\n    get_ipython().showtraceback()",
+                       "ZeroDivisionError"),
+}
+
+
+def test_error_output_fails_article(site: tuple[Path, Path]) -> None:
     notebooks, output = site
-    path = write_notebook(notebooks, "a", [source])
+    paths = {slug: write_notebook(notebooks, slug, [source]) for slug, (source, _) in ERROR_OUTPUT_CASES.items()}
     write_notebook(notebooks, "autre", ["print('autre')"])
-    report = build(notebooks, output)
-    failure = result(report, "a")
-    assert failure.status == "failed"
-    assert str(path) in failure.message
-    assert "la cellule 0 (index à partir de 0)" in failure.message
-    assert ename in failure.message
-    assert not (output / "a").exists()
+    report = build(notebooks, output, jobs=4)
+    for slug, (_, ename) in ERROR_OUTPUT_CASES.items():
+        failure = result(report, slug)
+        assert failure.status == "failed", slug
+        assert str(paths[slug]) in failure.message
+        assert "la cellule 0 (index à partir de 0)" in failure.message, slug
+        assert ename in failure.message, slug
+        assert not (output / slug).exists()
     assert result(report, "autre").status == "built"
 
 
@@ -68,40 +72,42 @@ def test_raises_exception_tag_allows_error(site: tuple[Path, Path]) -> None:
     assert "\x1b[" not in page
 
 
-@pytest.mark.parametrize(("source", "timeout"), [
-    ("import time; time.sleep(5)", 1),
-    ("while True:\n    pass", 2),
-])
-def test_hanging_cell_times_out(site: tuple[Path, Path], source: str, timeout: int) -> None:
+def test_hanging_cell_times_out(site: tuple[Path, Path]) -> None:
     notebooks, output = site
-    path = write_notebook(notebooks, "b", ["x = 1", source])
+    sleeping = write_notebook(notebooks, "b", ["x = 1", "import time; time.sleep(5)"])
+    looping = write_notebook(notebooks, "boucle", ["x = 1", "while True:\n    pass"])
     started = time.perf_counter()
-    report = build(notebooks, output, cell_timeout=timeout)
+    report = build(notebooks, output, cell_timeout=1, jobs=2)
     elapsed = time.perf_counter() - started
-    failure = result(report, "b")
-    assert failure.status == "failed"
-    assert elapsed < 15, f"échec après {elapsed:.1f} s"
-    assert str(path) in failure.message
-    assert "la cellule 1 (index à partir de 0)" in failure.message
-    assert f"délai dépassé : la cellule tourne depuis plus de {timeout} s" in failure.message
+    assert elapsed < 20, f"échec après {elapsed:.1f} s"
+    for path in (sleeping, looping):
+        failure = result(report, path.stem)
+        assert failure.status == "failed"
+        assert str(path) in failure.message
+        assert "la cellule 1 (index à partir de 0)" in failure.message
+        assert "délai dépassé : la cellule tourne depuis plus de 1 s" in failure.message
 
 
 # Kernel named in the notebook --------------------------------------------------------
 
 
-@pytest.mark.parametrize("kernelspec", [
-    {"name": "python3-a1b2c3-local", "language": "python", "display_name": "Python 3 (local)"},
-    {"name": "ir", "language": "R", "display_name": "R"},
-    {},
-])
-def test_notebook_kernelspec_ignored(site: tuple[Path, Path], kernelspec: dict[str, str]) -> None:
+FOREIGN_KERNELSPECS = {
+    "local": {"name": "python3-a1b2c3-local", "language": "python", "display_name": "Python 3 (local)"},
+    "langage-r": {"name": "ir", "language": "R", "display_name": "R"},
+    "sans-noyau": {},
+}
+
+
+def test_notebook_kernelspec_ignored(site: tuple[Path, Path]) -> None:
     notebooks, output = site
-    path = write_notebook(notebooks, "noyau", ["print(1 + 1)"], kernelspec=kernelspec)
-    before = path.read_bytes()
-    report = build(notebooks, output)
-    assert result(report, "noyau").status == "built", report.results
-    assert '<pre class="sortie">2\n</pre>' in (output / "noyau" / "index.html").read_text(encoding="utf-8")
-    assert path.read_bytes() == before
+    paths = {slug: write_notebook(notebooks, slug, ["print(1 + 1)"], kernelspec=spec)
+             for slug, spec in FOREIGN_KERNELSPECS.items()}
+    before = {slug: path.read_bytes() for slug, path in paths.items()}
+    report = build(notebooks, output, jobs=3)
+    for slug, path in paths.items():
+        assert result(report, slug).status == "built", report.results
+        assert '<pre class="sortie">2\n</pre>' in (output / slug / "index.html").read_text(encoding="utf-8")
+        assert path.read_bytes() == before[slug]
 
 
 def test_configured_kernel_missing_lists_available(site: tuple[Path, Path]) -> None:
