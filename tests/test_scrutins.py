@@ -155,6 +155,16 @@ def test_l16_group_mismatches_reported():
     ]
 
 
+def test_l17_placeholder_groups_reported():
+    # On 2 December 2024 twelve scrutins were published with PO0 for every group.
+    attrs = _tables(17)["scrutins"].attrs
+    assert attrs["groupes_non_identifies"] == [f"VTANR5L17V{n}" for n in (489, *range(491, 502))]
+    votes = _tables(17)["positions"]
+    assert int((votes["groupe_uid"] == "PO0").sum()) == 1826
+    with pytest.warns(ScrutinsSchemaWarning, match="12 scrutin\\(s\\) publié\\(s\\) avec l'organe fictif PO0"):
+        S.decomptes_groupes(17)
+
+
 def test_l15_counts_all_add_up():
     assert _tables(15)["scrutins"].attrs["ecarts_decompte"] == []
     assert _tables(15)["scrutins"].attrs["numeros_manquants"] == []

@@ -128,6 +128,16 @@ def check_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame, positions: pd.Da
     return result.iloc[order].reset_index(drop=True)
 
 
+# Organe uids that the files use when a group is not identified.
+PLACEHOLDER_ORGANES = frozenset({"PO0"})
+
+
+def placeholder_groups(groupes: pd.DataFrame) -> list[str]:
+    """Return the uids of scrutins where a group's ``organeRef`` is a placeholder (``PO0``)."""
+    mask = groupes["groupe_uid"].astype("str").isin(PLACEHOLDER_ORGANES)
+    return list(pd.unique(groupes.loc[mask, "scrutin_uid"].astype("str")))
+
+
 def missing_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame) -> list[str]:
     """Return the uids of scrutins where a published count needed by the checks is null."""
     columns = list(COUNT_LABELS)

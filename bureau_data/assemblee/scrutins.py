@@ -36,6 +36,7 @@ from bureau_data.assemblee._scrutins_checks import (
     VoteCountMismatchWarning,
     check_counts,
     missing_counts,
+    placeholder_groups,
     numbering_gaps,
     resolve_references,
     warn_gaps,
@@ -81,7 +82,7 @@ DATASETS = {
     17: "assemblee.scrutins.l17",
 }
 # Bump when the parsed tables change, so cached Parquet files are rebuilt.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 # Declared columns and dtypes of each table (an empty result has them too).
 SCRUTINS_COLUMNS = {
@@ -222,6 +223,7 @@ def build_tables(cols: parse._Columns) -> dict[str, pd.DataFrame]:
     report: dict[str, Any] = {
         "ecarts_decompte": mismatches.astype("object").where(mismatches.notna(), None).to_dict("records"),
         "decomptes_absents": missing_counts(scrutins_df, groupes_df),
+        "groupes_non_identifies": placeholder_groups(groupes_df),
         "numeros_manquants": missing,
         "uids_en_double": duplicated,
         "sorts_inconnus": unknown_sorts,
@@ -247,6 +249,15 @@ def _report(tables: Mapping[str, pd.DataFrame], where: str, stacklevel: int = 4)
             f"({', '.join(unknown_sorts[:8])}) : la colonne adopte y est vide (<NA>), jamais « rejeté » "
             "par défaut. Voyez la colonne sort_code.",
             UnknownSortWarning, stacklevel=stacklevel,
+        )
+    placeholders = attrs.get("groupes_non_identifies", [])
+    if placeholders:
+        warnings.warn(
+            f"{where} : {len(placeholders)} scrutin(s) publié(s) avec l'organe fictif PO0 à la place "
+            f"des groupes ({', '.join(placeholders[:8])}{', …' if len(placeholders) > 8 else ''}) : "
+            "leurs positions sont gardées avec groupe_uid = PO0, sans groupe réel. Liste dans "
+            "df.attrs['groupes_non_identifies'].",
+            ScrutinsSchemaWarning, stacklevel=stacklevel,
         )
     missing = attrs.get("decomptes_absents", [])
     if missing:
@@ -416,6 +427,9 @@ def scrutins(legislature: int) -> pd.DataFrame:
       (``syntheseVote``) differ. In the XVIIth legislature, V1 lists 21 non-voting deputies
       by group but announces 10; in the XVIth, four group counts of GDR-NUPES differ
       by one from its list (V1927, V1929, V1930, V1948).
+    - ``attrs["groupes_non_identifies"]`` lists the scrutins published with the placeholder
+      organe ``PO0`` for every group (XVIIth legislature: V489 and V491 to V501, on
+      2 December 2024), with a ``ScrutinsSchemaWarning``. Their positions keep ``PO0``.
     - ``attrs["numeros_manquants"]`` lists the numbers missing between the first and the
       last scrutin of the archive (XVIth: V1743, V1748, V3707, V3710), with a
       ``NumberingGapWarning``.
