@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from bureau_data import french
 from bureau_data.errors import ConfigurationError
 from bureau_data.plot import style as _theme
-from bureau_data.plot.finish import CHART_ATTR
+from bureau_data.plot.output import CHART_ATTR
 from bureau_data.plot.ticks import value_label
 
 
