@@ -31,8 +31,8 @@ from bureau_data.plot.colors import (
     position_color,
     resolve_group,
 )
-from bureau_data.plot.output import chart_info, chart_output, draft_alt, finish, render, save, show
 from bureau_data.plot.hemicycle import hemicycle, hemicycle_layout
+from bureau_data.plot.output import chart_info, chart_output, draft_alt, finish, render, save, show
 from bureau_data.plot.style import ink, is_dark, reset_theme, set_theme, theme, theme_rc
 from bureau_data.plot.ticks import (
     FrenchDateFormatter,

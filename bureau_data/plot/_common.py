@@ -71,7 +71,7 @@ def numeric(values: Any, name: str) -> np.ndarray:
         ) from None
 
 
-def add_text(ax: Axes, x: float, y: float, text: str, **kwargs: Any) -> Any:
+def add_text(ax: Axes, x: Any, y: Any, text: str, **kwargs: Any) -> Any:
     """Write text that mathtext never parses (a ``$`` stays a dollar sign)."""
     kwargs.setdefault("parse_math", False)
     return ax.text(x, y, text, **kwargs)

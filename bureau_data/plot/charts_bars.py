@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -173,8 +173,9 @@ def _segment_colors(columns: Sequence[str], colors: Mapping[str, str] | Sequence
         return [colors.get(c) or _position_colour(c) or _theme.ink("neutral") for c in columns]
     if colors is not None:
         return list(colors)
-    if all(_position_colour(c) for c in columns):
-        return [_position_colour(c) for c in columns]
+    position_colours = [_position_colour(c) for c in columns]
+    if all(position_colours):
+        return [str(c) for c in position_colours]
     cycle = _theme.CYCLE_DARK if _theme.is_dark() else _theme.CYCLE_LIGHT
     return [cycle[i % len(cycle)] for i in range(len(columns))]
 
@@ -211,7 +212,7 @@ def _column_name(column: str, names: Mapping[str, str]) -> str:
     return _colors.POSITION_LABELS[key] if key else column
 
 
-def _row_labels(index: Sequence[Any], legislature: int | None) -> list[str]:
+def _row_labels(index: Iterable[Any], legislature: int | None) -> list[str]:
     if legislature is None:
         return [str(i) for i in index]
     return [_colors.group_label(str(i), legislature) for i in index]
@@ -531,10 +532,10 @@ def waterfall(data: Any, *, start: float | None = None, start_label: str = "Dép
     ax.axhline(0, color=_theme.ink("axis"), linewidth=0.8)
     format_axis(ax, "y", kind, **options)
     if len(names) > 10:
-        for label in ax.get_xticklabels():
-            label.set_rotation(30)
-            label.set_ha("right")
-            label.set_rotation_mode("anchor")
+        for tick_label in ax.get_xticklabels():
+            tick_label.set_rotation(30)
+            tick_label.set_horizontalalignment("right")
+            tick_label.set_rotation_mode("anchor")
     pairs = list(zip(names, texts, strict=True))
     text = f"Graphique en cascade de {len(names)} barres : " + list_items(pairs[:6])
     text += "…" if len(pairs) > 6 else "."

@@ -82,7 +82,7 @@ def _apply_annotations(ax: Axes, annotations: Sequence[Annotation] | None, serie
             if series is None:
                 raise ConfigurationError(f"Annotation {text!r} sans y : indiquez (x, y, texte).")
             key = pd.Timestamp(x) if isinstance(series.index, pd.DatetimeIndex) else x
-            position = series.index.get_indexer([key], method="nearest")[0]
+            position = series.index.get_indexer(pd.Index([key]), method="nearest")[0]
             y = float(series.iloc[position])
             x = series.index[position]
         annotate(ax, x, y, text, **options)
@@ -205,7 +205,7 @@ def plot_line(data: Any = None, *, x: Any, y: Any, hue: str | None = None, kind:
     summaries = []
     for index, (name, part) in enumerate(groups):
         part = part.sort_values(x)
-        colour = (colors or {}).get(name) if name is not None else None
+        colour = (colors or {}).get(str(name)) if name is not None else None
         colour = colour or kwargs.get("color") or cycle[index % len(cycle)]
         line_kwargs = {k: v for k, v in kwargs.items() if k != "color"}
         xs = part[x].to_numpy()
@@ -217,7 +217,7 @@ def plot_line(data: Any = None, *, x: Any, y: Any, hue: str | None = None, kind:
             first = np.flatnonzero(finite)[0]
             ends.append((str(name), xs[last], float(ys[last]), colour))
             peak = int(np.nanargmax(ys))
-            prefix = f"{name} : " if name is not None else ""
+            prefix = f"{name!s} : " if name is not None else ""
             summaries.append(
                 f"{prefix}de {fmt(ys[first], kind, decimals, **options)} ({_describe_x(xs[first], x_kind)}) "
                 f"à {fmt(ys[last], kind, decimals, **options)} ({_describe_x(xs[last], x_kind)}), "
@@ -302,7 +302,7 @@ def plot_series(data: Any, *, kind: str = "number", decimals: int | None = None,
     ends = []
     summaries = []
     frame = frame.sort_index()
-    xs = frame.index.to_pydatetime() if is_dates else frame.index.to_numpy()
+    xs = pd.DatetimeIndex(frame.index).to_pydatetime() if is_dates else frame.index.to_numpy()
     for position, column in enumerate(frame.columns):
         ys = numeric(frame[column].to_numpy(), "plot_series")
         colour = (colors or {}).get(column) or kwargs.get("color") or cycle[position % len(cycle)]
@@ -323,7 +323,7 @@ def plot_series(data: Any, *, kind: str = "number", decimals: int | None = None,
     format_axis(ax, "y", kind, decimals=decimals, **options)
     if is_dates:
         format_axis(ax, "x", "date", style=date_style)
-        _ticks_on_periods(ax, frame.index, date_style)
+        _ticks_on_periods(ax, pd.DatetimeIndex(frame.index), date_style)
     else:
         format_axis(ax, "x", x_kind)
     if ylabel:

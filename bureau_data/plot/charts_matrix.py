@@ -88,10 +88,10 @@ def heatmap(data: pd.DataFrame, *, kind: str = "percent", decimals: int = 0, cma
     ax.set_yticks(np.arange(matrix.shape[0]), row_labels)
     ax.xaxis.tick_top()
     ax.tick_params(axis="both", length=0)
-    for label in ax.get_xticklabels():
-        label.set_rotation(45)
-        label.set_ha("left")
-        label.set_rotation_mode("anchor")
+    for tick_label in ax.get_xticklabels():
+        tick_label.set_rotation(45)
+        tick_label.set_horizontalalignment("left")
+        tick_label.set_rotation_mode("anchor")
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)

@@ -197,9 +197,9 @@ def choropleth(data: Any, *, level: str = "departements", code: str | None = Non
     coloured = "colorés" if level == "departements" else "colorées"
     text = (f"Carte de {len(shapes)} {unit} {coloured} selon la valeur, de {fmt(ranked.min(), kind, decimals, **options)} "
             f"à {fmt(ranked.max(), kind, decimals, **options)}. Les plus hautes : "
-            + list_items([(n, fmt(v, kind, decimals, **options)) for n, v in ranked.head(3).items()])
+            + list_items([(str(n), fmt(v, kind, decimals, **options)) for n, v in ranked.head(3).items()])
             + ". Les plus basses : "
-            + list_items([(n, fmt(v, kind, decimals, **options)) for n, v in ranked.tail(3).iloc[::-1].items()]) + ".")
+            + list_items([(str(n), fmt(v, kind, decimals, **options)) for n, v in ranked.tail(3).iloc[::-1].items()]) + ".")
     if (~has_value).any():
         text += f" {int((~has_value).sum())} {unit} sans donnée."
     describe(ax, text)

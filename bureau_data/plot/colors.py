@@ -90,7 +90,7 @@ def _normalise_acronym(acronym: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _registry() -> tuple[dict[str, dict[str, Any]], ...]:
+def _registry() -> tuple[dict[str, Any], ...]:
     path = _data_dir() / GROUPS_FILE
     try:
         with path.open(encoding="utf-8", newline="") as handle:

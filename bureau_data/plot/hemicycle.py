@@ -80,7 +80,10 @@ def hemicycle_layout(total: int, *, rows: int | None = None, inner: float = INNE
         best = candidates[np.argmax(remainders[candidates])]
         counts[best] += 1
         remainders[best] -= 1.0
-    xs, ys, angles, row_ids = [], [], [], []
+    xs: list[float] = []
+    ys: list[float] = []
+    angles: list[float] = []
+    row_ids: list[int] = []
     for row, (radius, count) in enumerate(zip(radii, counts, strict=True)):
         if count == 0:
             continue
@@ -225,13 +228,13 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
     layout["group"] = assigned_groups
     layout["position"] = assigned_positions
     if by_position:
-        unknown = sorted({p for p in assigned_positions if p not in palette})
+        unknown = sorted({str(p) for p in assigned_positions if p not in palette})
         if unknown:
             raise ConfigurationError(
                 f"Positions sans couleur : {', '.join(map(str, unknown))}. Positions connues : "
                 f"{', '.join(_colors.POSITIONS)} ; ou passez colors={{position: couleur}}."
             )
-        layout["color"] = [palette[p] for p in assigned_positions]
+        layout["color"] = [palette[str(p)] for p in assigned_positions]
     else:
         layout["color"] = [palette[g] for g in assigned_groups]
 
@@ -276,7 +279,7 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
     if by_position:
         position_counts = layout.groupby("position", sort=False).size()
         text += " Positions : " + ", ".join(
-            f"{_colors.POSITION_LABELS.get(p, p).lower()} {french.format_number(int(n))}"
+            f"{_colors.POSITION_LABELS.get(str(p), str(p)).lower()} {french.format_number(int(n))}"
             for p, n in position_counts.items()) + "."
     describe(ax, text)
     return ax

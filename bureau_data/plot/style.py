@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import matplotlib as mpl
+from cycler import cycler
 
 # The article column is about 700 CSS pixels wide. Figures are 7 inches wide at 100 dpi on
 # screen, and PNGs are written at 2x (200 dpi, 1400 px) for high-density screens.
@@ -100,7 +101,7 @@ def theme_rc(*, dark: bool = False) -> dict[str, Any]:
         "axes.axisbelow": True,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "axes.prop_cycle": mpl.cycler(color=CYCLE_DARK if dark else CYCLE_LIGHT),
+        "axes.prop_cycle": cycler(color=CYCLE_DARK if dark else CYCLE_LIGHT),
         # The French formatters write U+2212 themselves; this covers matplotlib's own labels.
         "axes.unicode_minus": True,
         "axes.formatter.use_locale": False,
@@ -142,9 +143,10 @@ def set_theme(*, dark: bool = False) -> None:
     >>> plot.reset_theme()
     """
     global _saved_before_theme
+    params: Any = mpl.rcParams  # typed by matplotlib with a Literal of known keys
     if _saved_before_theme is None:
-        _saved_before_theme = {key: mpl.rcParams[key] for key in theme_rc()}
-    mpl.rcParams.update(theme_rc(dark=dark))
+        _saved_before_theme = {key: params[key] for key in theme_rc()}
+    params.update(theme_rc(dark=dark))
     _state["dark"] = dark
 
 
@@ -152,7 +154,8 @@ def reset_theme() -> None:
     """Restore the rcParams that ``set_theme()`` changed to their values before its first call."""
     global _saved_before_theme
     if _saved_before_theme is not None:
-        mpl.rcParams.update(_saved_before_theme)
+        params: Any = mpl.rcParams
+        params.update(_saved_before_theme)
         _saved_before_theme = None
     _state["dark"] = False
 
@@ -172,7 +175,8 @@ def theme(*, dark: bool = False) -> Iterator[None]:
     True
     """
     previous_dark = _state["dark"]
-    with mpl.rc_context(theme_rc(dark=dark)):
+    rc: Any = theme_rc(dark=dark)
+    with mpl.rc_context(rc):
         _state["dark"] = dark
         try:
             yield
