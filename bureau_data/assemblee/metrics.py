@@ -30,6 +30,7 @@ __all__ = [
     "SmallDenominatorWarning",
     "UnidentifiedGroupWarning",
     "agreement_matrix",
+    "group_table",
     "cohesion",
     "cohesion_by_group",
     "loyalty",
@@ -539,3 +540,61 @@ def loyalty(positions: pd.DataFrame, *, min_denominator: int = MIN_DENOMINATOR) 
         "définie (égalité) sont écartés. Pour les non-inscrits, qui ne forment pas un groupe "
         "politique, ce taux ne mesure pas une discipline."
     ))
+
+
+# -- names of the groups ------------------------------------------------------------------
+
+
+def group_table(decomptes: pd.DataFrame, scrutins: pd.DataFrame, legislature: int) -> pd.DataFrame:
+    """Describe the groups present in the scrutins: acronym, name, colour, order, period.
+
+    Names and colours come from the group registry of ``bureau_data.plot`` (looked up by
+    organe uid, never by acronym). When two organes of the legislature share an acronym,
+    as the two « UDR » groups of the XVIIth legislature do, ``libelle_court`` adds the
+    period of their scrutins so that charts keep them apart.
+
+    Parameters
+    ----------
+    decomptes
+        The table of ``scrutins.decomptes_groupes()``.
+    scrutins
+        The table of ``scrutins.scrutins()``, for the dates.
+    legislature
+        The legislature of the tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group organe (placeholders such as ``PO0`` left out), left to right:
+        ``groupe_uid``, ``sigle``, ``nom``, ``couleur``, ``ordre``, ``premier_scrutin``,
+        ``dernier_scrutin`` (dates), ``scrutins`` (scrutins where the group is listed),
+        ``libelle_court`` (unique label for charts). A group missing from the registry
+        keeps its uid as label, in grey, with a ``UnknownGroupWarning``.
+    """
+    from bureau_data.french import format_month_short
+    from bureau_data.plot import group_color, group_label, group_order, resolve_group
+
+    _require(decomptes, ("scrutin_uid", "groupe_uid"), "decomptes_groupes")
+    dates = pd.Series(scrutins["date"].to_numpy(), index=_group_key(scrutins["uid"]))
+    frame = pd.DataFrame({"groupe_uid": _group_key(decomptes["groupe_uid"]),
+                          "date": _group_key(decomptes["scrutin_uid"]).map(dates)})
+    frame = frame[~frame["groupe_uid"].isin(PLACEHOLDER_GROUPS)]
+    table = frame.groupby("groupe_uid").agg(
+        premier_scrutin=("date", "min"), dernier_scrutin=("date", "max"), scrutins=("date", "size"),
+    ).reset_index()
+    order = group_order(list(table["groupe_uid"]), legislature)
+    table = table.set_index("groupe_uid").loc[order].reset_index()
+    rows = [resolve_group(uid, legislature) or {} for uid in table["groupe_uid"]]
+    table["sigle"] = [group_label(uid, legislature) for uid in table["groupe_uid"]]
+    table["nom"] = [row.get("libelle", uid) for row, uid in zip(rows, table["groupe_uid"], strict=True)]
+    table["couleur"] = [group_color(uid, legislature) for uid in table["groupe_uid"]]
+    table["ordre"] = range(1, len(table) + 1)
+    shared = table["sigle"].duplicated(keep=False)
+    table["libelle_court"] = table["sigle"]
+    table.loc[shared, "libelle_court"] = [
+        f"{sigle} ({format_month_short(start)} – {format_month_short(end)})"
+        for sigle, start, end in zip(table.loc[shared, "sigle"], table.loc[shared, "premier_scrutin"],
+                                     table.loc[shared, "dernier_scrutin"], strict=True)
+    ]
+    return table[["groupe_uid", "sigle", "nom", "couleur", "ordre", "premier_scrutin", "dernier_scrutin",
+                  "scrutins", "libelle_court"]]
