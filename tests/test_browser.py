@@ -16,7 +16,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from _publish_notebooks import build, code, markdown, show_contract_cell, write_notebook
 from test_publish_cases import HOSTILE_CELLS
 
@@ -154,7 +153,8 @@ def test_article_structure_in_browser(server: str, driver) -> None:
     _open(chrome, server + "sieges/index.html", 1280, 900, False, "light")
     assert chrome.execute_script("return document.documentElement.lang") == "fr"
     headings = chrome.execute_script("return [...document.querySelectorAll('h1,h2,h3')].map(h => h.tagName)")
-    assert headings[0] == "H1" and headings.count("H1") == 1
+    assert headings[0] == "H1"
+    assert headings.count("H1") == 1
     levels = [int(tag[1]) for tag in headings]
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), headings
     figure = chrome.execute_script(

@@ -13,8 +13,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _publish_notebooks import (
+    build,
+    markdown,
+    result,
+    show_contract_cell,
+    snapshot,
+    write_notebook,
+)
 
-from _publish_notebooks import build, code, markdown, result, show_contract_cell, snapshot, write_notebook
 from bureau_data.cli import main
 from bureau_data.errors import BuildError
 from bureau_data.publish import build as build_module
@@ -48,14 +55,16 @@ def test_build_success_page_content(site: tuple[Path, Path]) -> None:
     assert result(report, "essai").status == "built"
     page = (output / "essai" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in page
-    assert "Content-Security-Policy" in page and "script-src 'none'" in page
+    assert "Content-Security-Policy" in page
+    assert "script-src 'none'" in page
     assert "<h1>Les sièges en 2024</h1>" in page
     assert '<time datetime="2024-03-01">1er mars 2024</time>' in page
     assert "Lecture : 1 min" in page
     assert "total : 42" in page
     assert '<img alt="Barres : a vaut 3, b 1, c 2." loading="lazy" src="figures/sieges-par-groupe.png"/>' in page
     assert "<figcaption>Sièges par groupe." in page
-    assert "data:image" not in page and ";base64," not in page
+    assert "data:image" not in page
+    assert ";base64," not in page
     assert '<details class="code">' in page
     assert "Télécharger les données" in page
     assert (output / "essai" / "figures" / "sieges-par-groupe.png").read_bytes().startswith(b"\x89PNG")
@@ -64,7 +73,8 @@ def test_build_success_page_content(site: tuple[Path, Path]) -> None:
     assert "sieges-par-groupe.csv : Titre du graphique" in readme
     wordpress = (output / "essai" / "wordpress.html").read_text(encoding="utf-8")
     assert wordpress.startswith('<div class="bureau-data-article" lang="fr">')
-    assert "<html" not in wordpress and "<head" not in wordpress
+    assert "<html" not in wordpress
+    assert "<head" not in wordpress
     assert 'src="http://127.0.0.1:8000/essai/figures/sieges-par-groupe.png"' in wordpress
 
 
@@ -141,7 +151,8 @@ def test_failing_cell_keeps_last_good_article(site: tuple[Path, Path], capsys: p
     assert "la cellule 1 (index à partir de 0)" in err
     assert "exception ZeroDivisionError : division by zero" in err
     assert "--- Source de la cellule ---\ny = x / 0\nprint(y)" in err
-    assert "--- Trace ---" in err and "----> 1 y = x / 0" in err
+    assert "--- Trace ---" in err
+    assert "----> 1 y = x / 0" in err
     assert snapshot(output) == good  # the last good version stays online
     assert not list((output / ".build" / "staging").iterdir())
 
@@ -161,7 +172,8 @@ def test_other_articles_build_when_one_fails(site: tuple[Path, Path]) -> None:
     assert result(report, "sain").status == "built"
     assert not (output / "casse").exists()
     index = (output / "index.html").read_text(encoding="utf-8")
-    assert "sain/index.html" in index and "casse/index.html" not in index
+    assert "sain/index.html" in index
+    assert "casse/index.html" not in index
 
 
 def _local_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes) -> Path:
@@ -325,7 +337,8 @@ def test_invalid_metadata_fails_that_article(site: tuple[Path, Path]) -> None:
     report = build(notebooks, output)
     failure = result(report, "mauvais")
     assert failure.status == "failed"
-    assert str(path) in failure.message and "metadata.bureau_data.date" in failure.message
+    assert str(path) in failure.message
+    assert "metadata.bureau_data.date" in failure.message
 
 
 def test_new_article_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -355,3 +368,30 @@ def test_model_notebook_builds(site: tuple[Path, Path]) -> None:
     assert report.ok, report.results
     assert "L’Assemblée compte 577 sièges." in (output / "exemple" / "index.html").read_text(encoding="utf-8") or \
         "L'Assemblée compte 577 sièges." in (output / "exemple" / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_command_local_only(site: tuple[Path, Path]) -> None:
+    notebooks, output = site
+    write_notebook(notebooks, "servi", ["print('servi')"])
+    assert build(notebooks, output).ok
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bureau_data.cli", "servir", "--port", "0", "--sortie", str(output)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = server.stdout.readline() if server.stdout else ""
+        assert line.startswith("Site servi sur http://127.0.0.1:"), line
+        url = line.split()[3]
+        import urllib.request
+
+        with urllib.request.urlopen(url + "servi/index.html", timeout=10) as response:
+            assert response.status == 200
+            assert "servi" in response.read().decode("utf-8")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_without_site_explains(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["servir", "--sortie", str(tmp_path / "vide")]) == 1
+    assert "Aucun site construit dans" in capsys.readouterr().err

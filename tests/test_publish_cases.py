@@ -8,8 +8,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _publish_notebooks import (
+    build,
+    code,
+    markdown,
+    result,
+    show_contract_cell,
+    tiny_png,
+    write_notebook,
+)
 
-from _publish_notebooks import build, code, markdown, result, show_contract_cell, tiny_png, write_notebook
 from bureau_data.cli import main
 from bureau_data.publish import build as build_module
 from bureau_data.publish.execute import KernelNotFoundError, resolve_kernel
@@ -58,7 +66,9 @@ def test_error_output_exit_code(site: tuple[Path, Path], capsys: pytest.CaptureF
     write_notebook(notebooks, "a", ['%%time\nraise ValueError("boom")'])
     assert main(["construire", "--notebooks", str(notebooks), "--sortie", str(output)]) == 1
     err = capsys.readouterr().err
-    assert "ÉCHEC      a" in err and "ValueError" in err and "la cellule 0" in err
+    assert "ÉCHEC      a" in err
+    assert "ValueError" in err
+    assert "la cellule 0" in err
 
 
 def test_raises_exception_tag_allows_error(site: tuple[Path, Path]) -> None:
@@ -67,7 +77,8 @@ def test_raises_exception_tag_allows_error(site: tuple[Path, Path]) -> None:
     report = build(notebooks, output)
     assert result(report, "montre-erreur").status == "built"
     page = (output / "montre-erreur" / "index.html").read_text(encoding="utf-8")
-    assert '<pre class="sortie erreur">' in page and "ValueError" in page
+    assert '<pre class="sortie erreur">' in page
+    assert "ValueError" in page
     assert "suite exécutée" in page
     assert "\x1b[" not in page
 
@@ -172,7 +183,8 @@ def test_big_figure_stays_out_of_html(site: tuple[Path, Path], capsys: pytest.Ca
     ])
     assert main(["construire", "--notebooks", str(notebooks), "--sortie", str(output)]) == 0
     out = capsys.readouterr().out
-    assert "construit  image : HTML " in out and " ko, " in out
+    assert "construit  image : HTML " in out
+    assert " ko, " in out
     page = output / "image" / "index.html"
     assert page.stat().st_size < 20_000
     html = page.read_text(encoding="utf-8")
@@ -258,7 +270,8 @@ def test_hostile_content_is_sanitised(site: tuple[Path, Path]) -> None:
     page = (output / "hostile" / "index.html").read_text(encoding="utf-8")
     assert '<td>&lt;script&gt;document.title="PIRATE-3"&lt;/script&gt;</td>' in page
     assert '<title>Titre &lt;script&gt;alert("8")&lt;/script&gt; · Bureau ouvert</title>' in page
-    assert "<p>paragraphe</p>" in page and "<strong>gras</strong>" in page
+    assert "<p>paragraphe</p>" in page
+    assert "<strong>gras</strong>" in page
     assert """<img alt='Barres" onerror="alert(10)' loading="lazy" src="figures/graphique.png"/>""" in page
     assert "<figcaption>&lt;script&gt;alert(11)&lt;/script&gt;Légende" in page
 

@@ -7,7 +7,7 @@
   or the content of a data file it read last time changed. Data files are rechecked by
   size and modification time first, and hashed only when those differ.
 - Safe: each article is written to a staging folder and moved into place only when
-  it built completely; a failed article keeps its last good version online.
+  it built completely. A failed article keeps its last good version online.
 - Exclusive: a file lock stops two builds of the same output folder from interleaving.
   The second one waits and says so.
 """
@@ -179,7 +179,7 @@ def data_files_unchanged(files: list[dict[str, Any]]) -> tuple[bool, str]:
     Returns
     -------
     tuple
-        ``(True, "")`` when every file holds the same bytes, else ``(False, reason)``.
+        ``(True, "")`` when every file contains the same bytes, else ``(False, reason)``.
     """
     for item in files:
         path = Path(item["path"])

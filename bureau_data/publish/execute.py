@@ -1,7 +1,7 @@
 """Execution of one article notebook with nbclient, in the build's own kernel.
 
-The build never trusts ``metadata.kernelspec`` of the notebook: whoever saved it last
-may have had a kernel that exists only on their machine. It runs a fixed kernel (the
+The build never trusts ``metadata.kernelspec`` of the notebook, because the last
+person to save it may have had a kernel that exists only on their machine. It runs a fixed kernel (the
 ``bureau-data`` kernel that ``make install`` registers, or this interpreter's
 ``ipykernel``), in the notebook's folder, with a time limit per cell, and injects a
 first cell that sets the matplotlib backend and resolution. Any output of type
@@ -182,7 +182,7 @@ def _strip_cell_error(exc: CellExecutionError) -> str:
 
 @dataclass(frozen=True)
 class ExecutionSettings:
-    """How the build runs notebooks."""
+    """Kernel and time limit the build runs notebooks with."""
 
     kernel_name: str
     cell_timeout: int = DEFAULT_CELL_TIMEOUT

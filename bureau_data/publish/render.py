@@ -1,9 +1,9 @@
 """Rendering of an executed notebook as an article page, with nbconvert and our template.
 
 The exporter is nbconvert's ``HTMLExporter`` with the toolkit's own template
-(``templates/bureau``), Jinja autoescaping turned on, the ``TagRemovePreprocessor``
-configured on that same exporter, and a preprocessor that moves every image output
-to a file of its own (with its alternative text, caption and chart data). Markdown
+(``templates/bureau``) and Jinja autoescaping turned on. The ``TagRemovePreprocessor``
+is configured on that same exporter. A preprocessor moves every image output to a
+file of its own, with its alternative text, caption and chart data. Markdown
 cells and HTML outputs pass through nh3 before they reach the page.
 """
 
@@ -95,7 +95,7 @@ class Figure:
 
 @dataclass
 class ArticlePage:
-    """What rendering an article produced, before it is written to disk."""
+    """Rendered article: both HTML texts and the files to write beside them."""
 
     html: str
     wordpress_html: str
@@ -108,8 +108,8 @@ class FigurePreprocessor(Preprocessor):  # type: ignore[misc]
     """Move image outputs to ``figures/`` files and their chart data to ``donnees/``.
 
     Each image output keeps, in ``output.metadata.bureau_figure``, the file name, the
-    alternative text and the caption for the template; the base64 data leaves the
-    notebook, so no image can end up inlined in the page.
+    alternative text and the caption for the template. Its base64 data is removed
+    from the notebook, so no image can end up inlined in the page.
     """
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:

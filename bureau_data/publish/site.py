@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -80,7 +80,7 @@ def format_date_fr(value: date) -> str:
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:
-    """Write ``content`` to ``path`` atomically unless the file already holds those bytes.
+    """Write ``content`` to ``path`` atomically unless the file already contains those bytes.
 
     Returns
     -------
@@ -189,8 +189,8 @@ def internal_links(html_text: str) -> list[str]:
 def missing_targets(html_text: str, page: Path, root: Path, exists: Callable[[Path], bool]) -> list[str]:
     """Return the internal links of a page (as if stored at ``page``) whose target is missing.
 
-    ``root`` is the site root, and links may not leave it. ``exists`` tells whether a
-    file will be there: the build passes one that also knows the staged files.
+    ``root`` is the site root, and links may not leave it. ``exists`` returns whether a
+    file will be there, and the build passes one that also checks the staged files.
     """
     missing = []
     root = Path(os.path.normpath(root))
