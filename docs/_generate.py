@@ -43,6 +43,7 @@ LOADER_MODULES: dict[str, str] = {
     "bureau_data.assemblee.amo": "Députés, mandats et organes (AMO)",
     "bureau_data.assemblee.portrait": "Portrait de l'Assemblée (tables dérivées de l'AMO)",
     "bureau_data.assemblee.scrutins": "Scrutins publics et positions de vote",
+    "bureau_data.assemblee.metrics": "Indicateurs de vote",
     "bureau_data.assemblee.amendements": "Amendements",
     "bureau_data.assemblee.questions": "Questions au gouvernement et questions écrites",
     "bureau_data.assemblee.dossiers": "Dossiers législatifs",
