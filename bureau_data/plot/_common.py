@@ -89,14 +89,33 @@ def list_items(pairs: Sequence[tuple[str, str]]) -> str:
 
 def contrast_text(color: Any) -> str:
     """Return black or white, whichever reads better on ``color`` (WCAG relative luminance)."""
+    return "#111111" if _relative_luminance(color) > 0.22 else "#FFFFFF"
+
+
+def _relative_luminance(color: Any) -> float:
     from matplotlib.colors import to_rgb
 
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
     r, g, b = (channel(c) for c in to_rgb(color))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#111111" if luminance > 0.22 else "#FFFFFF"
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def outline_colors(colors: Sequence[Any]) -> list[str]:
+    """Return an edge colour per fill: a light outline for fills too close to the background.
+
+    Official group colours such as the RN's navy nearly vanish on the dark theme's
+    background. A fill whose WCAG contrast ratio with the background is under 1.6 gets
+    an outline in the theme's neutral grey; the others get none.
+    """
+    background = _relative_luminance(_theme.ink("background"))
+    result = []
+    for colour in colors:
+        fill = _relative_luminance(colour)
+        ratio = (max(fill, background) + 0.05) / (min(fill, background) + 0.05)
+        result.append(_theme.ink("neutral") if ratio < 1.6 else "none")
+    return result
 
 
 def hide_value_axis(ax: Axes, axis: str) -> None:

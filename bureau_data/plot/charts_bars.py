@@ -25,6 +25,7 @@ from bureau_data.plot._common import (
     hide_value_axis,
     list_items,
     numeric,
+    outline_colors,
 )
 from bureau_data.plot.ticks import format_axis
 
@@ -118,6 +119,8 @@ def barh_ranked(data: Any, *, x: str | None = None, y: str | None = None, kind: 
     ax = get_ax(ax, height=max(2.2, 0.34 * count + 0.7))
     bar_colors = _bar_colors(list(values.index), color, highlight)
     kwargs.setdefault("height", 0.72)
+    kwargs.setdefault("edgecolor", outline_colors(bar_colors))
+    kwargs.setdefault("linewidth", 0.8)
     positions = np.arange(count)
     ax.barh(positions, values.to_numpy(), color=bar_colors, **kwargs)
     ax.set_yticks(positions, list(values.index))
@@ -215,7 +218,7 @@ def _column_name(column: str, names: Mapping[str, str]) -> str:
 def _row_labels(index: Iterable[Any], legislature: int | None) -> list[str]:
     if legislature is None:
         return [str(i) for i in index]
-    return [_colors.group_label(str(i), legislature) for i in index]
+    return _colors.group_labels([str(i) for i in index], legislature)
 
 
 def _order_rows(frame: pd.DataFrame, order: Sequence[Any] | None, legislature: int | None) -> pd.DataFrame:
@@ -300,8 +303,7 @@ def bars_stacked(data: Any, *, columns: Sequence[str] | None = None, normalize: 
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     format_axis(ax, "x", kind)
-    if normalize:
-        ax.set_xlim(0, 100)
+    ax.set_xlim(0, 100 if normalize else span * 1.03)
     ax.legend(ncols=min(len(frame.columns), 5), loc="lower left", bbox_to_anchor=(0.0, 1.0),
               frameon=False, handlelength=1.0, borderaxespad=0.2)
     unit = "en pourcentage de chaque ligne" if normalize else "en nombre"
@@ -527,7 +529,10 @@ def waterfall(data: Any, *, start: float | None = None, start_label: str = "Dép
                 linewidth=0.8, linestyle=(0, (2, 2)))
     # Long labels go on several lines; rotation only when there are too many bars for that.
     width = max(8, int(84 / max(len(names), 1)))
-    ax.set_xticks(positions, [textwrap.fill(n, width) for n in names])
+    wrapped = [textwrap.fill(n, width, break_long_words=False, break_on_hyphens=False) for n in names]
+    ax.set_xticks(positions, wrapped)
+    if len(names) > 6:
+        ax.tick_params(axis="x", labelsize=_theme.LABEL_FONT_SIZE - 1)
     ax.set_ylim(min(0.0, *lows) - span * 0.08, max(tops) + span * 0.1)
     ax.axhline(0, color=_theme.ink("axis"), linewidth=0.8)
     format_axis(ax, "y", kind, **options)

@@ -69,7 +69,9 @@ def heatmap(data: pd.DataFrame, *, kind: str = "percent", decimals: int = 0, cma
         matrix = matrix.rename(index=str, columns=str).loc[rows, columns]
     values = matrix.to_numpy(dtype=float)
     options = dict(value_options or {})
-    size = max(3.0, min(_theme.FIGURE_WIDTH_IN, 0.42 * matrix.shape[0] + 1.3))
+    # Square cells fill the width left by the row labels and the colour bar (about 4.9 in).
+    cell = min(0.5, 4.9 / max(matrix.shape[1], 1))
+    size = max(3.0, min(_theme.FIGURE_WIDTH_IN, cell * matrix.shape[0] + 1.4))
     ax = get_ax(ax, width=_theme.FIGURE_WIDTH_IN, height=size)
     low = np.nanmin(values) if vmin is None else vmin
     high = np.nanmax(values) if vmax is None else vmax
@@ -82,8 +84,12 @@ def heatmap(data: pd.DataFrame, *, kind: str = "percent", decimals: int = 0, cma
         kwargs.setdefault("vmin", low)
         kwargs.setdefault("vmax", high)
     image = ax.imshow(values, cmap=colormap, aspect="equal", interpolation="nearest", **kwargs)
-    row_labels = [_colors.group_label(str(i), legislature) if legislature else str(i) for i in matrix.index]
-    column_labels = [_colors.group_label(str(c), legislature) if legislature else str(c) for c in matrix.columns]
+    if legislature is not None:
+        row_labels = _colors.group_labels([str(i) for i in matrix.index], legislature)
+        column_labels = _colors.group_labels([str(c) for c in matrix.columns], legislature)
+    else:
+        row_labels = [str(i) for i in matrix.index]
+        column_labels = [str(c) for c in matrix.columns]
     ax.set_xticks(np.arange(matrix.shape[1]), column_labels)
     ax.set_yticks(np.arange(matrix.shape[0]), row_labels)
     ax.xaxis.tick_top()

@@ -329,6 +329,33 @@ def group_label(organe_uid_or_acronym: str, legislature: int | None = None) -> s
     return str(row.get("sigle") or row["acronyme"])
 
 
+def group_labels(keys: Iterable[str], legislature: int | None = None) -> list[str]:
+    """Return the chart labels of several groups, telling apart organes that share a sigle.
+
+    Two organes may carry the same acronym in one legislature (the UDR group was
+    re-created as a new organe in September 2025). Their labels then get the year the
+    organe started, ``UDR (2025)``, or its uid when the registry has no start date.
+
+    Examples
+    --------
+    >>> group_labels(["PO847173", "PO872880", "PO845401"])
+    ['UDR (PO847173)', 'UDR (2025)', 'RN']
+    """
+    keys = list(keys)
+    rows = [resolve_group(key, legislature) for key in keys]
+    labels = [group_label(key, legislature) for key in keys]
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    result = []
+    for row, label in zip(rows, labels, strict=True):
+        if counts[label] > 1 and row is not None:
+            start = str(row.get("date_debut") or "")
+            label = f"{label} ({start[:4]})" if start else f"{label} ({row['organe_uid']})"
+        result.append(label)
+    return result
+
+
 @functools.lru_cache(maxsize=1)
 def _mission_table() -> dict[str, str]:
     """Map each mission id, short label and label (lower case) to its colour."""

@@ -16,7 +16,7 @@ from bureau_data import french
 from bureau_data.errors import ConfigurationError
 from bureau_data.plot import colors as _colors
 from bureau_data.plot import style as _theme
-from bureau_data.plot._common import add_text, describe, get_ax
+from bureau_data.plot._common import add_text, describe, get_ax, outline_colors
 
 INNER_RADIUS = 0.38  # radius of the innermost row, the outermost being 1
 SEATS_ATTR = "_bureau_data_seats"  # Axes attribute: DataFrame of the drawn seats
@@ -238,26 +238,30 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
     else:
         layout["color"] = [palette[g] for g in assigned_groups]
 
-    ax = get_ax(ax, height=4.2)
-    kwargs.setdefault("edgecolors", "none")
+    if group_labels is None:
+        group_labels = by_position
+    legend_entries = (len(set(assigned_positions)) if by_position else len(ordered)) if legend else 0
+    legend_rows = int(np.ceil(legend_entries / 6))
+    ax = get_ax(ax, height=3.6 + 0.25 * legend_rows)
+    kwargs.setdefault("edgecolors", outline_colors(layout["color"].to_list()))
+    kwargs.setdefault("linewidths", 0.6)
     sizes = layout["size"].to_numpy()
     collection = EllipseCollection(sizes, sizes, np.zeros(len(layout)), units="xy",
                                    offsets=layout[["x", "y"]].to_numpy(), offset_transform=ax.transData,
                                    facecolors=layout["color"].to_list(), **kwargs)
     ax.add_collection(collection)
     ax.set_aspect("equal")
-    ax.set_xlim(-1.2 if group_labels or (group_labels is None and by_position) else -1.05,
-                1.2 if group_labels or (group_labels is None and by_position) else 1.05)
-    ax.set_ylim(-0.04, 1.12)
+    ax.set_xlim(-1.2 if group_labels else -1.05, 1.2 if group_labels else 1.05)
+    # The legend sits inside the axes, under the arc: with an equal aspect, a legend outside
+    # the axes is placed after the layout is computed and can overlap the source line.
+    ax.set_ylim(-0.04 - 0.13 * legend_rows - (0.04 if legend_rows else 0.0), 1.12)
     ax.set_axis_off()
     setattr(ax, SEATS_ATTR, layout)
 
-    labels = {key: _colors.group_label(key, legislature) for key in ordered}
+    labels = dict(zip(ordered, _colors.group_labels(ordered, legislature), strict=True))
     counts = layout.groupby("group", sort=False).size()
     add_text(ax, 0.0, 0.02, f"{french.format_number(total)} sièges", ha="center", va="bottom",
              fontsize=_theme.SUBTITLE_FONT_SIZE, fontweight="bold", color=_theme.ink("text"))
-    if group_labels is None:
-        group_labels = by_position
     if group_labels:
         _write_group_labels(ax, layout, ordered, labels)
     if legend:
@@ -265,12 +269,14 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
             position_counts = layout.groupby("position", sort=False).size()
             present = [p for p in _colors.POSITIONS if p in position_counts.index]
             present += [p for p in position_counts.index if p not in present]
-            handles = [Patch(color=palette[p], label=f"{_colors.POSITION_LABELS.get(p, p)} "
+            handles = [Patch(facecolor=palette[p], edgecolor=outline_colors([palette[p]])[0],
+                             label=f"{_colors.POSITION_LABELS.get(p, p)} "
                              f"({french.format_number(int(position_counts[p]))})") for p in present]
         else:
-            handles = [Patch(color=palette[key], label=f"{labels[key]} ({french.format_number(int(counts[key]))})")
+            handles = [Patch(facecolor=palette[key], edgecolor=outline_colors([palette[key]])[0],
+                             label=f"{labels[key]} ({french.format_number(int(counts[key]))})")
                        for key in ordered]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=min(len(handles), 6),
+        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=min(len(handles), 6),
                   frameon=False, handlelength=0.9, columnspacing=1.0, fontsize=_theme.LABEL_FONT_SIZE)
 
     parts = [f"{labels[key]} {french.format_number(int(counts[key]))}" for key in ordered]
