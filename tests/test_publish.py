@@ -333,10 +333,14 @@ def test_metadata_missing_block(tmp_path: Path) -> None:
 
 def test_invalid_metadata_fails_that_article(site: tuple[Path, Path]) -> None:
     notebooks, output = site
+    write_notebook(notebooks, "mauvais", ["print(1)"], title="Version publiée")
+    assert build(notebooks, output).ok
     path = write_notebook(notebooks, "mauvais", ["print(1)"], date="hier")
     report = build(notebooks, output)
     failure = result(report, "mauvais")
     assert failure.status == "failed"
+    assert "Version publiée" in (output / "index.html").read_text(encoding="utf-8")
+    assert (output / "mauvais" / "index.html").is_file()
     assert str(path) in failure.message
     assert "metadata.bureau_data.date" in failure.message
 

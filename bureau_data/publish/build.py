@@ -500,12 +500,10 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
                                             seconds=outcome.seconds, warnings=outcome.warnings))
     report.results.sort(key=lambda r: r.slug)
 
-    # Articles whose notebook is gone, or that became drafts, leave the index.
     published = [
         {"meta": entry["meta"], "thumbnail": entry.get("thumbnail")}
         for slug, entry in sorted(state["articles"].items())
-        if slug in articles and (options.drafts or not articles[slug][2].draft)
-        and (output_dir / slug / "index.html").is_file()
+        if _listed(slug, entry, articles, options, output_dir)
     ]
     for name, content in render_site_files(published, options.site_url).items():
         write_if_changed(output_dir / name, content)
@@ -516,6 +514,24 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
         report.site_errors.append(str(exc))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _listed(slug: str, entry: dict[str, Any], articles: dict[str, Any], options: BuildOptions,
+            output_dir: Path) -> bool:
+    """Return whether a published article belongs in the index, feed and sitemap.
+
+    Articles whose notebook is gone leave the index. A notebook whose metadata is now
+    invalid keeps its last good version listed, with the metadata of that version.
+    """
+    if not (output_dir / slug / "index.html").is_file():
+        return False
+    if slug in articles:
+        draft = articles[slug][2].draft
+    elif Path(entry["notebook"]).is_file():
+        draft = entry["meta"]["draft"]
+    else:
+        return False
+    return options.drafts or not draft
 
 
 def _rebuild_reason(options: BuildOptions, output_dir: Path, previous: dict[str, Any] | None,
