@@ -153,14 +153,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--titre", required=True, help="titre de l'article")
     parser.add_argument("--auteur", action="append", help="auteur ou autrice (option répétable)")
     parser.add_argument("--resume", help="résumé d'une ou deux phrases")
-    parser.add_argument("--notebooks", type=Path, default=default_notebooks_dir(),
+    parser.add_argument("--notebooks", type=Path, default=default_notebooks_dir(), metavar="DOSSIER",
                         help="dossier des notebooks (défaut : notebooks/ du dépôt)")
     parser.set_defaults(func=_cmd_new_article)
 
     parser = _parser(subparsers, "construire", "exécuter les notebooks et construire le site des articles")
     parser.add_argument("articles", nargs="*", metavar="SLUG",
                         help="articles à construire (tous par défaut)")
-    parser.add_argument("-j", "--jobs", type=_positive_int, default=1,
+    parser.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
                         help="nombre de notebooks exécutés en parallèle (processus, défaut : 1)")
     parser.add_argument("--force", action="store_true",
                         help="reconstruire même les articles inchangés")
@@ -176,14 +176,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help=f"URL publique du site, pour le flux Atom, le plan du site et la variante WordPress (défaut : {DEFAULT_SITE_URL})")
     parser.add_argument("--modele", default=TEMPLATE_NAME,
                         help=f"modèle de page (défaut et seul disponible : {TEMPLATE_NAME})")
-    parser.add_argument("--notebooks", type=Path, default=default_notebooks_dir(),
+    parser.add_argument("--notebooks", type=Path, default=default_notebooks_dir(), metavar="DOSSIER",
                         help="dossier des notebooks (défaut : notebooks/ du dépôt)")
-    parser.add_argument("--sortie", type=Path,
+    parser.add_argument("--sortie", type=Path, metavar="DOSSIER",
                         help="dossier du site (défaut : BUREAU_DATA_OUTPUT_DIR, sinon articles/)")
     parser.set_defaults(func=_cmd_build)
 
     parser = _parser(subparsers, "servir", "servir le site construit sur 127.0.0.1 pour le relire")
     parser.add_argument("--port", type=int, default=8000, help="port d'écoute (défaut : 8000, 0 pour un port libre)")
-    parser.add_argument("--sortie", type=Path,
+    parser.add_argument("--sortie", type=Path, metavar="DOSSIER",
                         help="dossier du site (défaut : BUREAU_DATA_OUTPUT_DIR, sinon articles/)")
     parser.set_defaults(func=_cmd_serve)
