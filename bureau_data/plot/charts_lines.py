@@ -237,8 +237,8 @@ def plot_line(data: Any = None, *, x: Any, y: Any, hue: str | None = None, kind:
     single = groups[0][1] if hue is None else None
     series = pd.Series(numeric(single[y].to_numpy(), "plot_line"), index=single[x].to_numpy()) if single is not None else None
     _apply_annotations(ax, annotations, series)
-    what = f" de {ylabel}" if ylabel else ""
-    describe(ax, f"Courbe{'s' if len(summaries) > 1 else ''}{what} : " + " ; ".join(summaries) + ".")
+    measure = f" de {ylabel}" if ylabel else ""
+    describe(ax, f"Courbe{'s' if len(summaries) > 1 else ''}{measure} : " + " ; ".join(summaries) + ".")
     return ax
 
 
@@ -334,8 +334,9 @@ def plot_series(data: Any, *, kind: str = "number", decimals: int | None = None,
         else:
             ax.legend(loc="best")
     _apply_annotations(ax, annotations, frame.iloc[:, 0] if single else None)
-    what = f" de {ylabel}" if ylabel else ""
-    describe(ax, f"Série{'s' if len(summaries) > 1 else ''} temporelle{'s' if len(summaries) > 1 else ''}{what} : "
+    measure = f" de {ylabel}" if ylabel else ""
+    plural = "s" if len(summaries) > 1 else ""
+    describe(ax, f"Série{plural} temporelle{plural}{measure} : "
              + " ; ".join(summaries) + ".")
     return ax
 

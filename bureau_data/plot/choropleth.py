@@ -48,7 +48,8 @@ def _values_by_code(data: Any, code: str | None, value: str | None, level: str) 
     if isinstance(data, pd.Series):
         series = data
     elif isinstance(data, pd.DataFrame):
-        code = code or ("code" if "code" in data.columns else ("dep" if "dep" in data.columns else None))
+        if code is None:
+            code = next((name for name in ("code", "dep", "reg") if name in data.columns), None)
         if code is None or value is None or code not in data.columns or value not in data.columns:
             raise ConfigurationError(
                 "choropleth() avec un DataFrame demande code=... (colonne des codes) et value=... "

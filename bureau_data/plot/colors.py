@@ -1,9 +1,10 @@
 """Colours every chart shares: political groups, budget missions, vote positions, palettes.
 
-The group registry is ``data/groupes_politiques.csv``: one row per group organe of the
-15th, 16th and 17th legislatures, read from the AN's AMO organe files (``codeType`` GP,
-``libelleAbrev``, ``libelle``, ``couleurAssociee``, ``positionPolitique``), with a
-left-to-right order chosen by the editors from the seating of the hemicycle. Acronyms
+The group registry is ``data/groupes_politiques.csv``, with one row per group organe of
+the 15th, 16th and 17th legislatures. Its fields come from the AN's AMO organe files
+(``codeType`` GP, ``libelleAbrev``, ``libelle``, ``couleurAssociee``,
+``positionPolitique``). The left-to-right order was chosen by the editors from the
+seating of the hemicycle. Acronyms
 differ between sources and legislatures (``LREM`` / ``LAREM``, ``LFI`` / ``LFI-NFP``), so an
 acronym lookup goes through the explicit alias table ``data/groupes_politiques_alias.csv``.
 An acronym found in neither raises a ``UnknownGroupWarning`` that lists it, and gets the
@@ -32,8 +33,9 @@ MISSIONS_FILE = "budget_missions.csv"
 
 UNKNOWN_GROUP_COLOR = "#9A9A9A"
 
-# Vote positions of a scrutin, in display order, with colour-blind-safe colours
-# (blue and vermilion differ for every common colour-vision deficiency).
+# Vote positions of a scrutin, in display order. "Pour" and "contre" use the blue and
+# vermilion pairing of the Okabe-Ito palette, designed to stay distinct for the common
+# colour-vision deficiencies.
 # The keys are the values of the ``position`` column of ``scrutins.positions()``.
 POSITIONS: tuple[str, ...] = ("pour", "contre", "abstention", "non-votant")
 POSITION_LABELS: dict[str, str] = {
@@ -96,7 +98,10 @@ def _registry() -> tuple[dict[str, Any], ...]:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
     except FileNotFoundError:
-        raise ConfigurationError(f"Registre des groupes introuvable : {path}.") from None
+        raise ConfigurationError(
+            f"Registre des groupes introuvable : {path}. Restaurez ce fichier du dépôt "
+            "(git checkout -- data/groupes_politiques.csv)."
+        ) from None
     required = {"organe_uid", "legislature", "ordre", "acronyme", "libelle", "couleur"}
     missing = required - set(rows[0] if rows else ())
     if missing:
@@ -184,15 +189,15 @@ def resolve_group(key: str, legislature: int | None = None, *,
     for row in rows:
         if row["organe_uid"] == text:
             return row
-    wanted = _normalise_acronym(text)
+    requested = _normalise_acronym(text)
     if aliases:
         extra = {_normalise_acronym(k): _normalise_acronym(v) for k, v in aliases.items()}
-        wanted = extra.get(wanted, wanted)
+        requested = extra.get(requested, requested)
     legislatures = [legislature] if legislature is not None else sorted(
         {row["legislature"] for row in rows}, reverse=True
     )
     for leg in legislatures:
-        acronym = _aliases().get((wanted, int(leg)), wanted)
+        acronym = _aliases().get((requested, int(leg)), requested)
         matches = [row for row in rows if row["legislature"] == int(leg)
                    and _normalise_acronym(row["acronyme"]) == acronym]
         if not matches:  # the display acronym, such as UDR for the AN's UDDPLR
@@ -420,8 +425,8 @@ def position_color(position: str) -> str:
     Raises
     ------
     ConfigurationError
-        When the position is none of them (other spellings such as ``nonVotants`` or
-        ``abstentions`` are accepted).
+        When the position is not one of them. Other spellings such as ``nonVotants`` or
+        ``abstentions`` are accepted.
     """
     key = position_key(position)
     if key is None:

@@ -154,9 +154,10 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
     Parameters
     ----------
     data : Series, dict or DataFrame
-        Seats per group (``{"RN": 123, ...}`` or a Series indexed by organe uid or
-        acronym); or a DataFrame with one row per deputy (``group`` column, optionally
-        ``position``); or an aggregated DataFrame with a ``seats`` count column.
+        One of three forms. Seats per group: ``{"RN": 123, ...}`` or a Series indexed
+        by organe uid or acronym. One row per deputy: a DataFrame with the ``group``
+        column, and optionally ``position``. Aggregated counts: a DataFrame with a
+        ``seats`` count column.
     group : str, optional
         Column of the groups (default ``"groupe"`` when present).
     seats : str, optional
@@ -240,8 +241,8 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
 
     if group_labels is None:
         group_labels = by_position
-    legend_entries = (len(set(assigned_positions)) if by_position else len(ordered)) if legend else 0
-    legend_rows = int(np.ceil(legend_entries / 6))
+    legend_entries = len(set(assigned_positions)) if by_position else len(ordered)
+    legend_rows = int(np.ceil(legend_entries / 6)) if legend else 0
     ax = get_ax(ax, height=3.6 + 0.25 * legend_rows)
     kwargs.setdefault("edgecolors", outline_colors(layout["color"].to_list()))
     kwargs.setdefault("linewidths", 0.6)
@@ -303,7 +304,11 @@ def _write_group_labels(ax: Axes, layout: pd.DataFrame, ordered: Sequence[str], 
             continue
         middle = float((angles.max() + angles.min()) / 2)
         cos, sin = math.cos(middle), math.sin(middle)
-        ha = "left" if cos > 0.25 else ("right" if cos < -0.25 else "center")
+        ha = "center"
+        if cos > 0.25:
+            ha = "left"
+        elif cos < -0.25:
+            ha = "right"
         va = "bottom" if sin > 0.25 else "center"
         add_text(ax, 1.04 * cos, 1.04 * sin, labels[key], ha=ha, va=va,
                  fontsize=_theme.LABEL_FONT_SIZE - 0.5, color=_theme.ink("muted"))

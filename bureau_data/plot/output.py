@@ -247,11 +247,11 @@ def chart_info(fig: Figure) -> dict[str, Any]:
 def draft_alt(ax_or_fig: Axes | Figure | None = None) -> str:
     """Draft a French alternative text from what the chart helpers drew.
 
-    Each helper records a description of its chart (for ranked bars: the number of items,
-    the first three and the last one with their values; for a hemicycle: the seats per
-    group...). This function joins the descriptions of every Axes of the figure. Read the
-    draft and complete it with what the chart is meant to show before passing it to
-    ``finish(alt=...)``.
+    Each helper records a description of its chart. For ranked bars it gives the number
+    of items, the first three and the last one with their values. For a hemicycle it
+    gives the seats per group. This function joins the descriptions of every Axes of
+    the figure. Read the draft and complete it with what the chart is meant to show
+    before passing it to ``finish(alt=...)``.
 
     Returns
     -------

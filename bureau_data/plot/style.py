@@ -184,7 +184,7 @@ def theme(*, dark: bool = False) -> Iterator[None]:
             _state["dark"] = previous_dark
 
 
-# Which variant is in force: rcParams cannot hold custom keys, so the flag lives here.
+# Variant in force. rcParams cannot hold custom keys, so the flag lives here.
 _state: dict[str, bool] = {"dark": False}
 
 

@@ -30,7 +30,7 @@ class BoxLabel(Text):
     """A label drawn only when it fits inside its box, after trying shorter line breaks.
 
     The fit is checked at draw time, so it holds for the final layout of the figure
-    (``finish()`` moves the axes after the chart is drawn). ``fits`` tells whether the
+    (``finish()`` moves the axes after the chart is drawn). ``fits`` is True when the
     last draw showed the label.
     """
 
