@@ -48,7 +48,7 @@ lab: install ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
 
 bench: install ## run the benchmarks and write docs/benchmarks.md
-	$(BIN)/python -m bureau_data.bench
+	$(BIN)/python benchmarks/run.py
 
 clean: ## remove the built site, the caches and the virtual environment
 	rm -rf articles/ data/cache/ .pytest_cache/ .mypy_cache/ .ruff_cache/ $(VENV)
