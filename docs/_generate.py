@@ -1,8 +1,8 @@
 """Generate the pages of docs/ that are derived from the code and the catalogue.
 
 Run ``python docs/_generate.py`` from the repository root after changing the
-catalogue, a loader's docstring, a setting or a command; ``--check`` only reports
-stale pages and exits 1, which is what ``tests/test_docs.py`` runs.
+catalogue, a loader's docstring, a setting or a command. ``--check`` only lists the
+stale pages and exits 1 when there are any.
 
 Generated pages:
 
@@ -274,7 +274,7 @@ def _section(doc: str, title: str) -> str:
 
 
 def _loader_modules_using(dataset_id: str, sources: dict[str, str]) -> list[str]:
-    """Return the modules whose source names ``dataset_id`` (or its prefix before a year or legislature)."""
+    """Return the modules whose source contains ``dataset_id`` as a quoted string literal."""
     users = []
     for module_name, text in sources.items():
         if f'"{dataset_id}"' in text or f"'{dataset_id}'" in text:
