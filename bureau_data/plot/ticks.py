@@ -312,8 +312,9 @@ def format_axis(ax: Axes, axis: str = "y", kind: str = "number", **options: Any)
         target.set_major_formatter(FrenchYearFormatter())
     else:
         if isinstance(target.get_major_locator(), AutoLocator):
-            # Five intervals at most, on round steps: 0; 0,5; 1; 1,5 rather than every 0,2.
-            target.set_major_locator(InViewLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+            # Five intervals at most and three ticks at least, on round steps: 0; 0,5; 1; 1,5
+            # rather than every 0,2.
+            target.set_major_locator(InViewLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], min_n_ticks=3))
         target.set_major_formatter(formatters[kind](**options))
     return ax
 
