@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
+from matplotlib.patches import Rectangle
 
 from bureau_data import plot
 from bureau_data.assemblee import amo, scrutins
@@ -66,7 +67,7 @@ def test_barh_ranked_group_colours_and_alt(deputes_17):
     assert dict(zip(labels, [int(p.get_width()) for p in ax.patches], strict=True)) == SEATS_17
     assert to_hex(ax.patches[0].get_facecolor()).upper() == "#313567"
     alt = plot.draft_alt(ax)
-    assert alt == ("Diagramme en barres horizontales classant 12 éléments selon sièges. "
+    assert alt == ("Diagramme en barres horizontales classant 12 éléments (sièges). "
                    "En tête : RN (123), EPR (91) et LFI-NFP (71). En dernier : NI (9).")
 
 
@@ -232,6 +233,16 @@ def test_choropleth_departements_real():
     alt = plot.draft_alt(ax)
     assert alt.startswith(f"Carte de 101 départements colorés selon la valeur, de 3 à 3{N}281.")
     assert "97 départements sans donnée." in alt
+
+
+def test_choropleth_overseas_insets():
+    ax = plot.choropleth(pd.Series({"971": 1.0, "972": 2.0, "973": 3.0, "974": 4.0, "976": 5.0}))
+    frames = [patch for patch in ax.patches if isinstance(patch, Rectangle)]
+    assert len(frames) == 5
+    names = {t.get_text() for t in ax.texts}
+    assert {"Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"} <= names
+    # Every inset lies west of metropolitan France (west of Brittany, about 4.8° W).
+    assert all(frame.get_x() + frame.get_width() < -5.0 for frame in frames)
 
 
 def test_choropleth_unknown_code_warns():

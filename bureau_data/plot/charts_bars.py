@@ -152,7 +152,7 @@ def barh_ranked(data: Any, *, x: str | None = None, y: str | None = None, kind: 
         ax.grid(True, axis="x")
 
     pairs = list(zip(values.index, texts, strict=True))
-    measure = f" selon {xlabel}" if xlabel else ""
+    measure = f" ({xlabel})" if xlabel else ""
     text = f"Diagramme en barres horizontales classant {count} éléments{measure}. "
     text += "En tête : " + list_items(pairs[:3]) + "."
     if count > 3:
