@@ -263,3 +263,26 @@ def test_draft_alt_without_helpers():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert plot.draft_alt(ax) == "Graphique de patients en fonction de jour."
+
+
+def test_barh_ranked_legislature_colours():
+    ax = plot.barh_ranked({"PO845401": 123, "PO845413": 71, "PO872880": 16}, legislature=17)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["RN", "LFI-NFP", "UDR"]
+    assert [to_hex(p.get_facecolor()).upper() for p in ax.patches] == ["#313567", "#C00D0D", "#3367A7"]
+
+
+def test_plot_series_legislature_columns():
+    index = pd.to_datetime(["2024-10-01", "2024-11-01", "2024-12-01"])
+    frame = pd.DataFrame({"PO845401": [90.0, 91.0, 92.0], "PO845413": [80.0, 82.0, 81.0]}, index=index)
+    ax = plot.plot_series(frame, kind="percent", legislature=17)
+    assert [line.get_label() for line in ax.lines] == ["LFI-NFP", "RN"]
+    assert [to_hex(line.get_color()).upper() for line in ax.lines] == ["#C00D0D", "#313567"]
+    assert [t.get_text().strip() for t in ax.texts] == ["LFI-NFP", "RN"]
+
+
+def test_plot_line_legislature_hue():
+    frame = pd.DataFrame({"annee": [2023, 2024, 2023, 2024], "taux": [1.0, 2.0, 3.0, 4.0],
+                          "groupe": ["RN", "RN", "SOC", "SOC"]})
+    ax = plot.plot_line(frame, x="annee", y="taux", hue="groupe", legislature=17)
+    assert [line.get_label() for line in ax.lines] == ["SOC", "RN"]
+    assert [to_hex(line.get_color()).upper() for line in ax.lines] == ["#F5B4CE", "#313567"]

@@ -60,7 +60,7 @@ def barh_ranked(data: Any, *, x: str | None = None, y: str | None = None, kind: 
                 decimals: int | None = None, n: int | None = None, ascending: bool = False,
                 sort: bool = True, color: ColorSpec = None, highlight: Sequence[str] | str | None = None,
                 labels: bool = True, xlabel: str | None = None, value_options: Mapping[str, Any] | None = None,
-                ax: Axes | None = None, **kwargs: Any) -> Axes:
+                legislature: int | None = None, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw ranked horizontal bars with their values written at the end of each bar.
 
     Parameters
@@ -91,6 +91,9 @@ def barh_ranked(data: Any, *, x: str | None = None, y: str | None = None, kind: 
         Label of the value axis, also used in the drafted alt text.
     value_options : dict, optional
         Options of the value formatter (``xmax`` for percent, ``scale``/``unit`` for euros).
+    legislature : int, optional
+        The labels are political groups (organe uids or acronyms): label each bar with
+        the group's sigle and, unless ``color`` is given, draw it in the group's colour.
     ax : Axes, optional
         Where to draw; ``None`` creates a figure whose height fits the number of bars.
     **kwargs
@@ -117,6 +120,12 @@ def barh_ranked(data: Any, *, x: str | None = None, y: str | None = None, kind: 
     options = dict(value_options or {})
     count = len(values)
     ax = get_ax(ax, height=max(2.2, 0.34 * count + 0.7))
+    if legislature is not None:
+        keys = list(values.index)
+        if color is None and highlight is None:
+            group_palette = _colors.group_colors(keys, legislature)
+            color = [group_palette[key] for key in keys]
+        values.index = pd.Index(_colors.group_labels(keys, legislature))
     bar_colors = _bar_colors(list(values.index), color, highlight)
     kwargs.setdefault("height", 0.72)
     kwargs.setdefault("edgecolor", outline_colors(bar_colors))

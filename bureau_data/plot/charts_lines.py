@@ -14,6 +14,7 @@ from matplotlib.ticker import FixedLocator
 
 from bureau_data import french
 from bureau_data.errors import ConfigurationError
+from bureau_data.plot import colors as _colors
 from bureau_data.plot import style as _theme
 from bureau_data.plot._common import add_text, describe, fmt, get_ax, numeric
 from bureau_data.plot.ticks import FrenchDateFormatter, format_axis
@@ -137,11 +138,25 @@ def _ticks_on_periods(ax: Axes, index: pd.DatetimeIndex, date_style: str) -> Non
     ax.xaxis.set_major_formatter(FrenchDateFormatter(style))
 
 
+def _as_groups(named: list[tuple[Any, Any]], colors: Mapping[str, str] | None,
+               legislature: int) -> tuple[list[tuple[Any, Any]], Mapping[str, str]]:
+    """Rename political groups to their sigles, left to right, with their colours by default."""
+    keys = [str(name) for name, _ in named]
+    by_key = dict(zip(keys, (part for _, part in named), strict=True))
+    ordered = _colors.group_order(keys, legislature)
+    labels = dict(zip(ordered, _colors.group_labels(ordered, legislature), strict=True))
+    if colors is None:
+        palette = _colors.group_colors(ordered, legislature)
+        colors = {labels[key]: palette[key] for key in ordered}
+    return [(labels[key], by_key[key]) for key in ordered], colors
+
+
 def plot_line(data: Any = None, *, x: Any, y: Any, hue: str | None = None, kind: str = "number",
               x_kind: str | None = None, colors: Mapping[str, str] | None = None, decimals: int | None = None,
               value_options: Mapping[str, Any] | None = None, label_ends: bool = True,
               annotations: Sequence[Annotation] | None = None, xlabel: str | None = None,
-              ylabel: str | None = None, ax: Axes | None = None, **kwargs: Any) -> Axes:
+              ylabel: str | None = None, legislature: int | None = None, ax: Axes | None = None,
+              **kwargs: Any) -> Axes:
     """Draw one line, or one line per ``hue`` value, with French axes.
 
     Parameters
@@ -167,6 +182,9 @@ def plot_line(data: Any = None, *, x: Any, y: Any, hue: str | None = None, kind:
     annotations : list, optional
         ``(x, y, text)`` tuples, or dicts with ``x``, ``y``, ``text`` and ``annotate`` options.
     xlabel, ylabel : str, optional
+    legislature : int, optional
+        The ``hue`` values are political groups: name each line by the group's sigle and,
+        unless ``colors`` is given, draw it in the group's colour.
     ax : Axes, optional
     **kwargs
         Passed to ``Axes.plot``.
@@ -200,6 +218,8 @@ def plot_line(data: Any = None, *, x: Any, y: Any, hue: str | None = None, kind:
     ax = get_ax(ax)
     x_kind = x_kind or _x_kind(x_values.to_numpy())
     groups = [(None, frame)] if hue is None else list(frame.groupby(hue, sort=False, observed=True))
+    if legislature is not None and hue is not None:
+        groups, colors = _as_groups(groups, colors, legislature)
     cycle = _theme.CYCLE_DARK if _theme.is_dark() else _theme.CYCLE_LIGHT
     ends = []
     summaries = []
@@ -246,7 +266,7 @@ def plot_series(data: Any, *, kind: str = "number", decimals: int | None = None,
                 value_options: Mapping[str, Any] | None = None, colors: Mapping[str, str] | None = None,
                 date_style: str = "auto", label_ends: bool = True,
                 annotations: Sequence[Annotation] | None = None, ylabel: str | None = None,
-                ax: Axes | None = None, **kwargs: Any) -> Axes:
+                legislature: int | None = None, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw a time series (or one line per column of a DataFrame) with French dates.
 
     Parameters
@@ -269,6 +289,9 @@ def plot_series(data: Any, *, kind: str = "number", decimals: int | None = None,
     annotations : list, optional
         ``(date, text)`` (y read on the series), ``(date, y, text)`` or dicts.
     ylabel : str, optional
+    legislature : int, optional
+        The columns are political groups: name each line by the group's sigle and,
+        unless ``colors`` is given, draw it in the group's colour.
     ax : Axes, optional
     **kwargs
         Passed to ``Axes.plot``.
@@ -294,6 +317,9 @@ def plot_series(data: Any, *, kind: str = "number", decimals: int | None = None,
             f"plot_series() attend une Series ou un DataFrame indexé par des dates, pas {type(data).__name__}."
         )
     options = dict(value_options or {})
+    if legislature is not None:
+        named, colors = _as_groups([(c, frame[c]) for c in frame.columns], colors, legislature)
+        frame = pd.DataFrame({name: column for name, column in named})
     index = frame.index
     is_dates = isinstance(index, pd.DatetimeIndex)
     x_kind = "date" if is_dates else _x_kind(index.to_numpy())
