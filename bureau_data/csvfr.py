@@ -60,6 +60,14 @@ class AmbiguousNumberError(SchemaError):
     """A cell holds a number whose reading is ambiguous or invalid (``1.234``, ``12 34``).
 
     ``line`` is the physical line of the file (1-based) and ``value`` the cell as read.
+
+    Examples
+    --------
+    >>> try:
+    ...     parse_number("1.234", line=7, column="CP")
+    ... except AmbiguousNumberError as exc:
+    ...     print(exc.line, exc.value)
+    7 1.234
     """
 
     def __init__(self, message: str, *, path: str | None = None, field: str | None = None,
@@ -71,7 +79,14 @@ class AmbiguousNumberError(SchemaError):
 
 @dataclass
 class CsvText:
-    """Rows of a CSV file with the line where each row starts and what was detected."""
+    """Rows of a CSV file with the line where each row starts and what was detected.
+
+    Examples
+    --------
+    >>> parsed = read_rows("a;b\\n1;2\\n")
+    >>> parsed.rows, parsed.lines, parsed.separator
+    ([['a', 'b'], ['1', '2']], [1, 2], ';')
+    """
 
     rows: list[list[str]]
     lines: list[int]
@@ -95,10 +110,31 @@ def decode_bytes(raw: bytes, *, encoding: str | None = None, name: str = "") -> 
     only when the bytes contain one of the five bytes cp1252 leaves undefined. The BOM
     is never left in the text.
 
+    Parameters
+    ----------
+    raw
+        The file's bytes, as published.
+    encoding
+        Encoding to use, or None to detect it.
+    name
+        File name used in messages.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The decoded text, without byte-order mark, and the encoding used.
+
     Raises
     ------
     SchemaError
         When an explicit ``encoding`` cannot decode the bytes.
+
+    Examples
+    --------
+    >>> decode_bytes("Défense;10 €".encode("cp1252"))
+    ('Défense;10 €', 'cp1252')
+    >>> decode_bytes(b"\\xef\\xbb\\xbfMission;CP")
+    ('Mission;CP', 'utf-8-sig')
     """
     if encoding is not None:
         try:
@@ -139,6 +175,13 @@ def detect_separator(text: str) -> str:
     Each candidate splits the first non-empty lines (quotes respected). The winner is
     the one that gives the same field count, greater than one, on the most lines. On a
     tie ``;`` wins, because French files use it so that the decimal comma stays free.
+
+    Examples
+    --------
+    >>> detect_separator("Mission;CP\\nDéfense;1 234,5\\n")
+    ';'
+    >>> detect_separator("a,b,c\\n1,2,3\\n")
+    ','
     """
     sample = _sample_lines(text)
     if not sample:
@@ -159,6 +202,33 @@ def read_rows(source: bytes | str | Path, *, sep: str | None = None,
 
     Quoted fields may contain the separator and line breaks. Rows whose cells are all
     empty (``;;;;``) are skipped and counted in ``empty_rows``.
+
+    Parameters
+    ----------
+    source
+        Path, bytes, or already decoded text.
+    sep, encoding
+        Separator and encoding, or None to detect them.
+    name
+        File name used in messages when ``source`` is bytes or text.
+
+    Returns
+    -------
+    CsvText
+        The rows, the line where each starts, the encoding and separator used.
+
+    Raises
+    ------
+    SchemaError
+        When the bytes cannot be decoded with ``encoding`` or the CSV is malformed.
+
+    Examples
+    --------
+    >>> parsed = read_rows("Titre\\n;;\\nMission;CP\\n\\"Défense; armées\\";12\\n")
+    >>> parsed.rows
+    [['Titre'], ['Mission', 'CP'], ['Défense; armées', '12']]
+    >>> parsed.lines, parsed.empty_rows
+    ([1, 3, 4], 1)
     """
     if isinstance(source, Path):
         name = name or source.name
@@ -208,6 +278,23 @@ def clean_header(name: str) -> str:
 
     ``" CPPLF"`` gives ``"CPPLF"``, ``"AE  PLF"`` gives ``"AE PLF"`` and a header written
     on two lines inside quotes (``"EXEC CP 2017⏎RAP 2017"``) gives ``"EXEC CP 2017 RAP 2017"``.
+
+    Parameters
+    ----------
+    name
+        The header cell as read.
+
+    Returns
+    -------
+    str
+        The cleaned name.
+
+    Examples
+    --------
+    >>> clean_header('\\ufeff "AE  PLF" ')
+    'AE PLF'
+    >>> clean_header("EXEC CP 2017\\nRAP 2017")
+    'EXEC CP 2017 RAP 2017'
     """
     name = name.replace("\ufeff", "").strip().strip('"').strip()
     return re.sub(r"\s+", " ", name)
@@ -227,10 +314,32 @@ def find_header(rows: Sequence[Sequence[str]], *, required: Iterable[str] | None
     least two, most of them not numbers: title, source and unit lines above it have
     one or two filled cells.
 
+    Parameters
+    ----------
+    rows
+        Rows of cells, as in ``CsvText.rows``.
+    required
+        Column names the header must contain, or None to use the width rule.
+    name
+        File name used in messages.
+
+    Returns
+    -------
+    int
+        0-based index of the header row in ``rows``.
+
     Raises
     ------
     SchemaError
         When no row fits, naming the file and the first rows found.
+
+    Examples
+    --------
+    >>> rows = [["Source : DB"], ["Mission", "AE", "CP"], ["Défense", "1", "2"]]
+    >>> find_header(rows)
+    1
+    >>> find_header(rows, required=["cp"])
+    1
     """
     scan = rows[:HEADER_SCAN_ROWS]
     if required is not None:
@@ -307,11 +416,38 @@ def parse_number(value: str | None, *, decimal: str | None = None, line: int | N
     by exactly three digits (``1.234``) could be a thousands separator or a decimal point,
     and is rejected.
 
+    Parameters
+    ----------
+    value
+        The cell as text. None or a blank cell gives NaN.
+    decimal
+        Decimal mark of the column, ``","`` or ``"."``, or None when unknown.
+    line, column, name
+        Where the cell is, for messages.
+
+    Returns
+    -------
+    float
+        The number, NaN for an empty cell.
+
     Raises
     ------
     AmbiguousNumberError
         When the value is not a number or its reading is ambiguous. The message names
         the file, line, column and value given.
+
+    Examples
+    --------
+    >>> parse_number("1 234,5")
+    1234.5
+    >>> parse_number("−1.234,56 €")
+    -1234.56
+    >>> parse_number("1.234", decimal=".")
+    1.234
+    >>> parse_number("1.234")
+    Traceback (most recent call last):
+        ...
+    bureau_data.csvfr.AmbiguousNumberError: valeur numérique ambiguë (« . » ...
     """
     if value is None:
         return math.nan
@@ -395,10 +531,33 @@ def parse_numbers(values: Sequence[str | None], *, lines: Sequence[int] | None =
     where every dotted value has exactly three digits after a single dot stays
     ambiguous, and the first such value raises.
 
+    Parameters
+    ----------
+    values
+        The cells of one column. None and NaN give NaN.
+    lines
+        Line of each cell in the file, for messages.
+    column, name
+        Column and file names, for messages.
+    decimal
+        Decimal mark of the column, or None to decide it from the values.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 array of the same length as ``values``.
+
     Raises
     ------
     AmbiguousNumberError
         At the first invalid or ambiguous value, naming its line and the value.
+
+    Examples
+    --------
+    >>> parse_numbers(["1.234,5", "", "12"])
+    array([1234.5,    nan,   12. ])
+    >>> parse_numbers(["1.234", "2.5"])
+    array([1.234, 2.5  ])
     """
     texts = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v) for v in values]
     mark = decimal or _column_decimal([t for t in texts if t])
@@ -422,6 +581,25 @@ def detect_unit(text: str) -> float | None:
 
     Recognises Md€, M€, k€, € and their spelled forms (« en millions d’euros »,
     « (en euros) »). Returns None when the label names no unit.
+
+    Parameters
+    ----------
+    text
+        A column header, title or unit line.
+
+    Returns
+    -------
+    float or None
+        Multiplier from the announced unit to euros.
+
+    Examples
+    --------
+    >>> detect_unit("Montant (Md€)")
+    1000000000.0
+    >>> detect_unit("Crédits en millions d’euros")
+    1000000.0
+    >>> detect_unit("Nombre de postes") is None
+    True
     """
     for pattern, factor in _UNITS:
         if pattern.search(text):

@@ -129,6 +129,16 @@ def resolve_columns(
     SchemaError
         When a required column is absent under its name and all its aliases. The
         message names the missing columns and lists the columns found.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"epci2019": ["200000172"], "pop": ["15"]})
+    >>> resolve_columns(df, ["epci2020"], aliases={"epci2020": ["epci2019"]}).columns.tolist()
+    ['epci2020', 'pop']
+    >>> resolve_columns(df, ["jour"], name="vacsi.csv")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.SchemaError: Colonne(s) absente(s) de vacsi.csv : « jour ». Colonnes ...
     """
     aliases = aliases or {}
     renames: dict[str, str] = {}
@@ -234,10 +244,34 @@ def _bad_values(raw: pd.Series, converted: pd.Series) -> str:
 def to_integers(df: pd.DataFrame, columns: Sequence[str], *, name: str = "") -> pd.DataFrame:
     """Convert text columns to nullable ``Int64`` in place; missing cells stay NA.
 
+    Parameters
+    ----------
+    df
+        Frame of text columns, as returned by ``read_delimited``.
+    columns
+        Names of the columns to convert.
+    name
+        File name, used in the error message.
+
+    Returns
+    -------
+    DataFrame
+        ``df``, modified in place.
+
     Raises
     ------
     SchemaError
         Naming the column and a few of its values when some are not integers.
+
+    Examples
+    --------
+    >>> df = read_delimited("dep;n_dose1\\n01;120\\n02;\\n", required=["n_dose1"])
+    >>> to_integers(df, ["n_dose1"])["n_dose1"].tolist()
+    [120, <NA>]
+    >>> to_integers(pd.DataFrame({"n": ["1.5"]}), ["n"], name="vacsi.csv")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.SchemaError: Colonne « n » de vacsi.csv : nombres entiers attendus, ...
     """
     for column in columns:
         raw = df[column]
@@ -259,10 +293,32 @@ def to_floats(df: pd.DataFrame, columns: Sequence[str], *, name: str = "", decim
 
     ``decimal=","`` reads French decimal commas (``"3,97"``).
 
+    Parameters
+    ----------
+    df
+        Frame of text columns, as returned by ``read_delimited``.
+    columns
+        Names of the columns to convert.
+    name
+        File name, used in the error message.
+    decimal
+        Decimal mark of the columns, ``"."`` or ``","``.
+
+    Returns
+    -------
+    DataFrame
+        ``df``, modified in place.
+
     Raises
     ------
     SchemaError
         Naming the column and a few of its values when some are not numbers.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"taux": ["3,97", None]})
+    >>> to_floats(df, ["taux"], decimal=",")["taux"].tolist()
+    [3.97, nan]
     """
     for column in columns:
         raw = df[column]
