@@ -194,19 +194,68 @@ def departement_codes(values: Iterable[object] | pd.Series, *, field: str = "dé
 def region_codes(values: Iterable[object] | pd.Series, *, field: str = "région") -> pd.Series:
     """Return a ``string`` Series of official région codes (missing values stay NA).
 
+    Parameters
+    ----------
+    values
+        Codes as text, integers or integral floats. None and NaN give NA.
+    field
+        Name of the source column, used in the error message.
+
+    Returns
+    -------
+    pandas.Series
+        Codes of the ``string`` dtype, in the order of ``values``.
+
     Raises
     ------
     DataCheckError
         Naming every invalid value (up to ten) when some are not région codes.
+
+    Examples
+    --------
+    >>> region_codes(["REG-84", 1, None]).tolist()
+    ['84', '01', <NA>]
     """
     return _normalize_series(values, normalize_region, field)
 
 
 def is_overseas_departement(code: str) -> bool:
-    """Return True for an overseas département or collectivité code (``97x``, ``98x``)."""
+    """Return True for an overseas département or collectivité code (``97x``, ``98x``).
+
+    Parameters
+    ----------
+    code
+        Département code in its official form, as ``normalize_departement`` returns it.
+
+    Returns
+    -------
+    bool
+        Whether the code is one of the overseas départements or collectivités.
+
+    Examples
+    --------
+    >>> is_overseas_departement("974"), is_overseas_departement("987"), is_overseas_departement("2A")
+    (True, True, False)
+    """
     return code in DEPARTEMENTS_OUTRE_MER or code in COLLECTIVITES_OUTRE_MER
 
 
 def is_overseas_region(code: str) -> bool:
-    """Return True for an overseas région code (``01`` … ``08``)."""
+    """Return True for an overseas région code (``01`` … ``08``).
+
+    Parameters
+    ----------
+    code
+        Région code in its official form, as ``normalize_region`` returns it.
+
+    Returns
+    -------
+    bool
+        Whether the code is one of the overseas régions.
+
+    Examples
+    --------
+    >>> is_overseas_region("04"), is_overseas_region("84")
+    (True, False)
+    """
     return code in REGIONS_OUTRE_MER

@@ -173,6 +173,21 @@ def euro_unit(value: Any) -> tuple[float, str]:
 
     The unit is the largest one whose divisor is at most ``abs(value)``: 950 gives ``€``,
     12 000 gives ``k€``, 3.2e9 gives ``Md€``.
+
+    Parameters
+    ----------
+    value : float
+        Amount in euros. None or NaN gives the plain ``€`` unit.
+
+    Returns
+    -------
+    tuple of (float, str)
+        The divisor and the unit symbol.
+
+    Examples
+    --------
+    >>> euro_unit(950), euro_unit(12_000), euro_unit(-3.2e9)
+    ((1.0, '€'), (1000.0, 'k€'), (1000000000.0, 'Md€'))
     """
     if _is_missing(value):
         return EURO_UNITS[-1]
@@ -247,7 +262,34 @@ def format_euros(value: Any, decimals: int = 1, *, unit: str | None = None,
 
 
 def to_date(value: Any) -> dt.date | dt.datetime:
-    """Convert a date, datetime, pandas Timestamp, numpy datetime64 or ISO string."""
+    """Convert a date, datetime, pandas Timestamp, numpy datetime64 or ISO string.
+
+    Parameters
+    ----------
+    value
+        The date to convert. A ``date`` or ``datetime`` is returned unchanged.
+
+    Returns
+    -------
+    datetime.date or datetime.datetime
+        A datetime for every input except a plain ``date``.
+
+    Raises
+    ------
+    ConfigurationError
+        When a string is not an ISO date, or the type is none of the above.
+
+    Examples
+    --------
+    >>> to_date("2024-01-15")
+    datetime.datetime(2024, 1, 15, 0, 0)
+    >>> to_date(np.datetime64("2024-01-15T10:30"))
+    datetime.datetime(2024, 1, 15, 10, 30)
+    >>> to_date("15/01/2024")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ConfigurationError: Date illisible : '15/01/2024'. Indiquez une date ...
+    """
     if isinstance(value, dt.datetime | dt.date):
         return value
     if isinstance(value, str):
@@ -270,7 +312,23 @@ def to_date(value: Any) -> dt.date | dt.datetime:
 
 
 def format_day(day: int) -> str:
-    """Return the day of month as written in French dates: ``1er``, ``2``, ... ``31``."""
+    """Return the day of month as written in French dates: ``1er``, ``2``, ... ``31``.
+
+    Parameters
+    ----------
+    day
+        Day of month, 1 to 31.
+
+    Returns
+    -------
+    str
+        ``"1er"`` for the first of the month, else the number.
+
+    Examples
+    --------
+    >>> format_day(1), format_day(14)
+    ('1er', '14')
+    """
     return "1er" if day == 1 else str(day)
 
 
