@@ -3,6 +3,7 @@
 The AN files come from XML, so: an element that occurs once is an object where a list is
 expected; a missing value may be JSON ``null`` or an ``xsi:nil`` object; an identifier may
 be wrapped as ``{"@xsi:type": ..., "#text": "PA1008"}``; every number is a string. The
+reverse also happens: an element that may occur once comes as a one-item list. The
 helpers here turn those shapes into plain Python values in one place, so loaders never
 meet a ``dict`` where they expect a string.
 """
@@ -25,12 +26,20 @@ def is_nil(value: Any) -> bool:
     return isinstance(value, Mapping) and str(value.get(NIL_KEY, "")).lower() == "true"
 
 
+def _single(value: Any) -> Any:
+    """Return the item of a one-item list (an element that occurs once), else ``value``."""
+    if isinstance(value, list) and len(value) == 1:
+        return value[0]
+    return value
+
+
 def scalar(value: Any) -> Any:
     """Return ``value`` as a plain scalar: ``None`` for nil, the text of a ``#text`` wrapper.
 
-    Objects made only of XML attributes (keys starting with ``@``) count as empty.
-    Other objects and lists are returned unchanged.
+    A one-item list is read as its item. Objects made only of XML attributes (keys
+    starting with ``@``) count as empty. Other objects and lists are returned unchanged.
     """
+    value = _single(value)
     if is_nil(value):
         return None
     if isinstance(value, Mapping):
@@ -52,10 +61,12 @@ def as_list(value: Any) -> list[Any]:
 def get(record: Any, path: str, default: Any = None) -> Any:
     """Return the value at a dotted ``path`` inside ``record``, or ``default``.
 
-    A nil anywhere on the path gives ``default``. The value is passed through ``scalar``.
+    A nil anywhere on the path gives ``default``, and a one-item list on the path is
+    walked into. The value is passed through ``scalar``.
     """
     current = record
     for key in path.split("."):
+        current = _single(current)
         if is_nil(current) or not isinstance(current, Mapping):
             return default
         current = current.get(key, _MISSING)
@@ -74,6 +85,7 @@ def require(record: Any, path: str, *, file: str) -> Any:
     walked: list[str] = []
     for key in path.split("."):
         walked.append(key)
+        current = _single(current)
         if not isinstance(current, Mapping):
             found = type(current).__name__ if current is not None else "null"
             raise SchemaError(
@@ -97,24 +109,46 @@ def require(record: Any, path: str, *, file: str) -> Any:
     return value
 
 
-def to_bool(value: Any) -> bool | None:
-    """Return the boolean of an AN string flag ("true"/"false"), ``None`` when empty."""
+def _invalid(value: Any, expected: str, file: str | None, field: str | None) -> SchemaError:
+    where = f"{file} : le champ {field or '(sans nom)'}" if file else f"Le champ {field or '(sans nom)'}"
+    found = f"{value!r:.120}"
+    return SchemaError(
+        f"{where} contient {found} au lieu {expected}. Vérifiez que le fichier est un export "
+        "de l'Assemblée nationale au format attendu.",
+        path=file, field=field, found=found,
+    )
+
+
+def to_bool(value: Any, *, file: str | None = None, field: str | None = None) -> bool | None:
+    """Return the boolean of an AN string flag ("true"/"false"), ``None`` when empty.
+
+    Any other value raises ``SchemaError`` naming ``file`` and ``field``.
+    """
     value = scalar(value)
     if value is None:
         return None
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
+    text = str(value).strip().lower() if isinstance(value, str | int) else None
     if text in {"true", "1", "oui"}:
         return True
     if text in {"false", "0", "non"}:
         return False
-    raise ValueError(f"valeur booléenne inattendue : {value!r}")
+    raise _invalid(value, "d'un booléen (true ou false)", file, field)
 
 
-def to_int(value: Any) -> int | None:
-    """Return the integer of an AN numeric string, ``None`` when empty."""
+def to_int(value: Any, *, file: str | None = None, field: str | None = None) -> int | None:
+    """Return the integer of an AN numeric string, ``None`` when empty.
+
+    Any other value (text, decimal number, object) raises ``SchemaError`` naming ``file``
+    and ``field``.
+    """
     value = scalar(value)
     if value is None or value == "":
         return None
-    return int(str(value).strip())
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _invalid(value, "d'un nombre entier", file, field)
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise _invalid(value, "d'un nombre entier", file, field) from None

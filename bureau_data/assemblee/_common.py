@@ -38,12 +38,21 @@ def lookup(record: Any, paths: Sequence[str]) -> tuple[bool, Any]:
 
     A path is present when every key on it exists. A nil (``null`` or ``xsi:nil``)
     met on the way counts as present and gives ``None``: the source says the value
-    is empty. ``found`` is False only when no spelling of the field exists at all.
+    is empty. A one-item list on the way is walked into, as the element it stands
+    for. ``found`` is False only when no spelling of the field exists at all.
     """
+    path, value = find(record, paths)
+    return path is not None, value
+
+
+def find(record: Any, paths: Sequence[str]) -> tuple[str | None, Any]:
+    """Return ``(path, value)`` like ``lookup``, with the spelling found (None if none)."""
     for path in paths:
         current = record
         present = True
         for key in path.split("."):
+            if isinstance(current, list) and len(current) == 1:
+                current = current[0]
             if _json.is_nil(current):
                 current = None
                 break
@@ -52,8 +61,8 @@ def lookup(record: Any, paths: Sequence[str]) -> tuple[bool, Any]:
                 break
             current = current[key]
         if present:
-            return True, _json.scalar(current)
-    return False, None
+            return path, _json.scalar(current)
+    return None, None
 
 
 def as_text(value: Any, problems: list[str] | None = None, label: str = "") -> str | None:

@@ -26,9 +26,9 @@ from bureau_data.assemblee._common import (
     PARIS,
     as_text,
     empty_frame,
+    find,
     frame_from_columns,
     iter_documents,
-    lookup,
     normalise_label,
     parse_dates,
     ref_list,
@@ -163,6 +163,9 @@ _DOSSIER_IN_PATH = re.compile(r"(?:^|/)(DL[A-Z0-9]+)/")
 def _iter_amendements(source: str, document: Any) -> Iterable[tuple[str, Mapping[str, Any], str | None]]:
     """Yield ``(source, amendement, texte_ref of the enclosing text)`` for both layouts."""
     if isinstance(document, Mapping) and "amendement" in document:
+        if _json.is_nil(document["amendement"]):
+            raise SchemaError(f"{source} : l'objet racine « amendement » est vide (null ou xsi:nil).",
+                              path=source, field="amendement", found="null")
         for record in _json.as_list(document["amendement"]):
             yield source, record, None
         return
@@ -176,6 +179,7 @@ def _iter_amendements(source: str, document: Any) -> Iterable[tuple[str, Mapping
                 yield source, record, texte_ref
         return
     keys = ", ".join(sorted(map(str, document))) if isinstance(document, Mapping) else type(document).__name__
+    keys = keys or "objet vide"
     raise SchemaError(
         f"{source} : ni « amendement » ni « textesEtAmendements » à la racine (trouvé : {keys}). "
         "Ce fichier n'est pas un export d'amendements de l'Assemblée nationale.",
@@ -210,8 +214,10 @@ def _row(source: str, record: Mapping[str, Any], texte_ref: str | None,
                           path=source, field="uid", found="absent")
     row: dict[str, Any] = {"uid": uid, "source": source}
     problems: list[str] = []
+    spellings: dict[str, str | None] = {}
     for column, paths in FIELDS.items():
-        found, value = lookup(record, paths)
+        spellings[column], value = find(record, paths)
+        found = spellings[column] is not None
         if not found and column in CHECKED_FIELDS and not (column == "texte_ref" and texte_ref):
             missing.setdefault(uid, []).append(f"{column} ({' ou '.join(paths)})")
         if column == "cosignataires":
@@ -230,11 +236,10 @@ def _row(source: str, record: Mapping[str, Any], texte_ref: str | None,
     prefixe = row["organe_examen_prefixe"]
     row["stade"] = None if prefixe is None else ("séance" if prefixe == "AN" else "commission")
 
-    row["numero_ordre_depot"] = _json.to_int(row["numero_ordre_depot"])
-    row["legislature"] = _json.to_int(row["legislature"])
-    row["chronotag"] = _json.to_int(row["chronotag"])
-    row["soumis_article_40"] = _json.to_bool(row["soumis_article_40"])
-    row["article_additionnel"] = _json.to_bool(row["article_additionnel"])
+    for column in ("numero_ordre_depot", "legislature", "chronotag"):
+        row[column] = _json.to_int(row[column], file=source, field=spellings[column])
+    for column in ("soumis_article_40", "article_additionnel"):
+        row[column] = _json.to_bool(row[column], file=source, field=spellings[column])
     row["n_cosignataires"] = len(row["cosignataires"])
 
     raw_sort = row.pop("sort")
@@ -252,9 +257,9 @@ def _row(source: str, record: Mapping[str, Any], texte_ref: str | None,
 
     row["irrecevable"], row["irrecevabilite"] = _irrecevabilite(row["etat_code"], row["etat_libelle"])
 
-    corps = record.get("corps")
+    corps = _json.scalar(record.get("corps"))
     extra: set[str] = set()
-    for part in (corps, corps.get("contenuAuteur") if isinstance(corps, Mapping) else None):
+    for part in (corps, _json.scalar(corps.get("contenuAuteur")) if isinstance(corps, Mapping) else None):
         if isinstance(part, Mapping) and not _json.is_nil(part):
             extra.update(key for key in part if not key.startswith("@") and key not in _KNOWN_CORPS_KEYS)
     row["corps_autres_champs"] = ", ".join(sorted(extra)) or None

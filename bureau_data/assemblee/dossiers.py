@@ -68,7 +68,8 @@ ACTE_COLUMNS: dict[str, Any] = {
 
 
 def _acts(container: Any) -> list[Any]:
-    if not isinstance(container, Mapping) or _json.is_nil(container):
+    container = _json.scalar(container)
+    if not isinstance(container, Mapping):
         return []
     return _json.as_list(container.get("acteLegislatif"))
 
@@ -84,8 +85,8 @@ def _flatten(dossier_uid: str, acts: list[Any], parent: str | None, depth: int,
         uid = as_text(act.get("uid"))
         # The texts of an act: texteAssocie (one ref) or textesAssocies.texteAssocie[].refTexteAssocie.
         texts = ref_list(act.get("texteAssocie"))
-        for item in _json.as_list((act.get("textesAssocies") or {}).get("texteAssocie")
-                                  if isinstance(act.get("textesAssocies"), Mapping) else None):
+        associated = _json.scalar(act.get("textesAssocies"))
+        for item in _json.as_list(associated.get("texteAssocie") if isinstance(associated, Mapping) else None):
             ref = as_text(item.get("refTexteAssocie")) if isinstance(item, Mapping) else None
             if ref:
                 texts.append(ref)
@@ -143,9 +144,13 @@ def dossiers_from_documents(documents: Iterable[tuple[str, Any]]) -> dict[str, p
     for source, document in documents:
         if isinstance(document, Mapping) and "sample" in document:
             document = document["sample"]
-        record = document.get("dossierParlementaire") if isinstance(document, Mapping) else None
-        if not isinstance(record, Mapping):
+        if not isinstance(document, Mapping) or "dossierParlementaire" not in document:
             continue
+        record = _json.scalar(document["dossierParlementaire"])
+        if not isinstance(record, Mapping):
+            found = "null" if record is None else type(record).__name__
+            raise SchemaError(f"{source} : l'objet racine « dossierParlementaire » est de type {found} "
+                              "au lieu d'un objet.", path=source, field="dossierParlementaire", found=found)
         uid = as_text(record.get("uid"))
         if uid is None:
             raise SchemaError(f"{source} : dossier sans uid.", path=source, field="uid", found="absent")
@@ -155,7 +160,7 @@ def dossiers_from_documents(documents: Iterable[tuple[str, Any]]) -> dict[str, p
         _, organes = lookup(record, ("initiateur.organes.organe",))
         dossiers.append({
             "uid": uid,
-            "legislature": _json.to_int(record.get("legislature")),
+            "legislature": _json.to_int(record.get("legislature"), file=source, field="legislature"),
             "titre": as_text(lookup(record, ("titreDossier.titre",))[1]),
             "titre_chemin": as_text(lookup(record, ("titreDossier.titreChemin",))[1]),
             "senat_chemin": as_text(lookup(record, ("titreDossier.senatChemin",))[1]),

@@ -25,6 +25,7 @@ from bureau_data import _json
 from bureau_data.assemblee._common import (
     as_text,
     empty_frame,
+    find,
     frame_from_columns,
     iter_documents,
     lookup,
@@ -151,7 +152,8 @@ def _analyse(index: Any) -> str | None:
 
 def _children(container: Any, key: str) -> list[Any]:
     """Return the items under ``container[key]``: none, one object or a list."""
-    if not isinstance(container, Mapping) or _json.is_nil(container):
+    container = _json.scalar(container)
+    if not isinstance(container, Mapping):
         return []
     return _json.as_list(container.get(key))
 
@@ -162,9 +164,10 @@ def _row(source: str, record: Mapping[str, Any], missing: dict[str, list[str]]) 
         raise SchemaError(f"{source} : question sans uid.", path=source, field="uid", found="absent")
     row: dict[str, Any] = {"uid": uid, "source": source}
     problems: list[str] = []
+    spellings: dict[str, str | None] = {}
     for column, paths in FIELDS.items():
-        found, value = lookup(record, paths)
-        if not found and column in CHECKED_FIELDS:
+        spellings[column], value = find(record, paths)
+        if spellings[column] is None and column in CHECKED_FIELDS:
             missing.setdefault(uid, []).append(column)
         row[column] = as_text(value, problems, column)
     if problems:
@@ -180,9 +183,9 @@ def _row(source: str, record: Mapping[str, Any], missing: dict[str, list[str]]) 
     row["ministere_attributaire_ref"] = as_text(attrib_ref)
     row["n_attributions"] = len(attributions)
     row["n_renouvellements"] = len(_children(record.get("renouvellements"), "renouvellement"))
-    row["signalee"] = not _json.is_nil(record.get("signalement"))
-    row["numero"] = _json.to_int(row["numero"])
-    row["legislature"] = _json.to_int(row["legislature"])
+    row["signalee"] = _json.scalar(record.get("signalement")) is not None
+    row["numero"] = _json.to_int(row["numero"], file=source, field=spellings["numero"])
+    row["legislature"] = _json.to_int(row["legislature"], file=source, field=spellings["legislature"])
     row["texte_question"] = html_to_text(row["texte_question"])
     row["texte_reponse"] = html_to_text(row["texte_reponse"])
     return row
@@ -211,11 +214,13 @@ def questions_from_documents(documents: Iterable[tuple[str, Any]]) -> pd.DataFra
     for source, document in documents:
         if isinstance(document, Mapping) and "sample" in document and "question" not in document:
             document = document["sample"]
-        if not isinstance(document, Mapping) or not isinstance(document.get("question"), Mapping):
+        question = _json.scalar(document.get("question")) if isinstance(document, Mapping) else None
+        if not isinstance(question, Mapping):
             keys = ", ".join(sorted(map(str, document))) if isinstance(document, Mapping) else type(document).__name__
+            keys = keys or "objet vide"
             raise SchemaError(f"{source} : objet « question » attendu à la racine, trouvé : {keys}.",
                               path=source, field="question", found=keys)
-        row = _row(source, document["question"], missing)
+        row = _row(source, question, missing)
         if row["uid"] in rows:
             if {k: v for k, v in rows[row["uid"]].items() if k != "source"} != \
                     {k: v for k, v in row.items() if k != "source"}:
