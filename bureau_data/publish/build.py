@@ -124,11 +124,17 @@ def _hash_tree(root: Path, patterns: tuple[str, ...]) -> str:
 
 
 def library_fingerprint() -> str:
-    """Return the sha256 of the library's sources and of the dataset catalogue."""
-    digest = hashlib.sha256(_hash_tree(LIBRARY_DIR, ("*.py",)).encode("ascii"))
-    catalogue = LIBRARY_DIR.parent / "data" / "catalogue"
-    if catalogue.is_dir():
-        digest.update(_hash_tree(catalogue, ("*.toml",)).encode("ascii"))
+    """Return the sha256 of the library's sources, reference tables and dataset catalogue.
+
+    The reference tables are the CSV files directly in ``data/`` (group colours and
+    names, for example); ``data/cache`` is not read.
+    """
+    digest = hashlib.sha256(_hash_tree(LIBRARY_DIR, ("*.py", "*.csv", "*.json", "*.toml")).encode("ascii"))
+    data_dir = LIBRARY_DIR.parent / "data"
+    if (data_dir / "catalogue").is_dir():
+        digest.update(_hash_tree(data_dir / "catalogue", ("*.toml",)).encode("ascii"))
+    for table in sorted(data_dir.glob("*.csv")):
+        digest.update(table.name.encode("utf-8") + b"\0" + table.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
