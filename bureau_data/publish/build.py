@@ -9,7 +9,7 @@
 - Safe: each article is written to a staging folder and moved into place only when
   it built completely. A failed article keeps its last good version online.
 - Exclusive: a file lock stops two builds of the same output folder from interleaving.
-  The second one waits and says so.
+  The second one waits and logs a message saying so.
 """
 
 from __future__ import annotations
