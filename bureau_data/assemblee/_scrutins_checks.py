@@ -60,7 +60,8 @@ def _listing(items: Sequence[str]) -> str:
     return shown + (f", … ({len(items) - MAX_LISTED} de plus)" if len(items) > MAX_LISTED else "")
 
 
-def check_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
+def check_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame, positions: pd.DataFrame | None = None,
+                 *, counted: pd.DataFrame | None = None) -> pd.DataFrame:
     """Compare individual positions, group counts and scrutin totals.
 
     Three levels are checked:
@@ -72,6 +73,8 @@ def check_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame, positions: pd.Da
       against pour + contre, inside ``syntheseVote``.
 
     A published count that is missing (null) cannot be compared; see ``missing_counts``.
+    The loader passes ``counted`` (the positions counted while parsing) instead of
+    ``positions``, to avoid grouping every row again.
 
     Returns
     -------
@@ -81,7 +84,10 @@ def check_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame, positions: pd.Da
         ``calcule`` (value computed from the level below).
     """
     rows: list[dict[str, Any]] = []
-    counted = _count_positions(positions)
+    if counted is None:
+        if positions is None:
+            raise TypeError("check_counts() attend positions ou counted.")
+        counted = count_positions(positions)
     published = groupes.assign(
         scrutin_uid=groupes["scrutin_uid"].astype("str"), groupe_uid=groupes["groupe_uid"].astype("str"),
     ).groupby(["scrutin_uid", "groupe_uid"], sort=False)[list(COUNT_LABELS)].sum(min_count=1)
@@ -123,7 +129,7 @@ def check_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame, positions: pd.Da
     rank = {value: i for i, value in enumerate(uid)}
     levels = {"groupe": 0, "scrutin": 1, "synthese": 2}
     order = sorted(range(len(result)), key=lambda i: (
-        rank.get(result.at[i, "scrutin_uid"], len(rank)), levels[result.at[i, "niveau"]],
+        rank.get(str(result.at[i, "scrutin_uid"]), len(rank)), levels[str(result.at[i, "niveau"])],
         str(result.at[i, "groupe_uid"]), result.at[i, "champ"]))
     return result.iloc[order].reset_index(drop=True)
 
@@ -147,8 +153,8 @@ def missing_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame) -> list[str]:
     return [uid for uid in scrutins["uid"].astype("str") if uid in found]
 
 
-def _count_positions(positions: pd.DataFrame) -> pd.DataFrame:
-    """Return the number of listed positions per scrutin, group and count column."""
+def count_positions(positions: pd.DataFrame) -> pd.DataFrame:
+    """Return the number of listed positions per scrutin and group, one ``<column>_calcule`` each."""
     if positions.empty:
         index = pd.MultiIndex.from_arrays([[], []], names=["scrutin_uid", "groupe_uid"])
         return pd.DataFrame({f"{column}_calcule": pd.Series([], dtype="int64") for column in COUNT_LABELS},

@@ -24,8 +24,9 @@ import gc
 import logging
 import re
 import unicodedata
-from functools import lru_cache
+import warnings
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bureau_data._json import NIL_KEY, as_list, get, is_nil, require, scalar
+from bureau_data._json import NIL_KEY, as_list, is_nil, require, scalar
 from bureau_data.errors import SchemaError
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,8 @@ CAUSES = {
 SORT_ADOPTED = {"adopté": True, "adopte": True, "adoptée": True, "rejeté": False, "rejete": False,
                 "rejetée": False}
 
+# The row of a voter object holding none of the voter fields, such as an xsi:nil object.
+_EMPTY_VOTER = (None, None, None, None, None)
 _CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _BOOL = {"true": True, "false": False}
 
@@ -109,9 +112,7 @@ def _items(value: Any) -> list[Any]:
 
 def _field(record: Any, key: str) -> Any:
     """Return ``record[key]``, or None when absent, nil, or when ``record`` is not an object."""
-    if type(record) is dict:
-        value = record.get(key)
-    elif isinstance(record, Mapping) and not is_nil(record):
+    if type(record) is dict or isinstance(record, Mapping) and not is_nil(record):
         value = record.get(key)
     else:
         return None
@@ -312,23 +313,35 @@ def _add_groupe(cols: _Columns, index: int, uid: str | None, groupe: Any, name: 
         if section is None or key.startswith("@"):
             continue
         position = _SECTION_POSITION.get(_canonical(key))
-        voters = _votants(section)
-        if not voters:
+        # Fast path for the usual ``{"votant": [...]}`` without null items. Raw values are
+        # kept as found; ``positions_frame`` types them column by column, which is much
+        # faster than converting 650 000 voters one value at a time.
+        votant = section.get("votant") if type(section) is dict else None
+        rows = None
+        if type(votant) is list and None not in votant:
+            rows = [
+                (voter.get("acteurRef"), voter.get("mandatRef"), voter.get("parDelegation"),
+                 voter.get("numPlace"), voter.get("causePositionVote"))
+                for voter in votant
+            ]
+            if _EMPTY_VOTER in rows:  # an xsi:nil item: take the general path
+                rows = None
+        if rows is None:
+            rows = [
+                (voter.get("acteurRef"), voter.get("mandatRef"), voter.get("parDelegation"),
+                 voter.get("numPlace"), voter.get("causePositionVote"))
+                for voter in _votants(section)
+            ]
+        if rows and (position is None or position not in POSITIONS):
+            cols.unknown_sections.append((name, key, len(rows)))
             continue
-        if position is None or position not in POSITIONS:
-            cols.unknown_sections.append((name, key, len(voters)))
+        if not rows:
             continue
-        # Raw values are kept as found; ``positions_frame`` types them column by column,
-        # which is much faster than converting 650 000 voters one value at a time.
-        cols.voters.extend([
-            (voter.get("acteurRef"), voter.get("mandatRef"), voter.get("parDelegation"),
-             voter.get("numPlace"), voter.get("causePositionVote"))
-            for voter in voters
-        ])
+        cols.voters.extend(rows)
         cols.run_scrutin.append(index)
         cols.run_groupe.append(groupe_uid)
         cols.run_position.append(POSITIONS.index(position))
-        cols.run_length.append(len(voters))
+        cols.run_length.append(len(rows))
 
 
 def _add_mises_au_point(cols: _Columns, uid: str | None, block: Any, name: str) -> None:
@@ -417,8 +430,35 @@ def _strings(values: list[Any]) -> pd.Series:
     return pd.Series(values, dtype="str")
 
 
-def _nullable_int(values: list[Any], dtype: str = "Int64", field: str = "") -> pd.Series:
+def _parse_ints(values: list[Any]) -> np.ndarray | None:
+    """Parse a list of decimal strings in one C call, or return None when any value is not one.
+
+    Joining the strings and letting numpy read them is several times faster than calling
+    ``int()`` on each. A missing value, a non-string or a malformed number makes the count
+    of numbers read differ (or the join fail), and the caller takes the slow path.
+    """
+    if not values:
+        return np.zeros(0, dtype=np.int64)
+    if None in values:
+        return None
+    try:
+        text = " ".join(values)
+    except TypeError:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            numbers = np.fromstring(text, dtype=np.int64, sep=" ")
+        except ValueError:
+            return None
+    return numbers if len(numbers) == len(values) else None
+
+
+def _nullable_int(values: list[Any], dtype: Any = "Int64", field: str = "") -> pd.Series:
     """Return integers from raw values (numeric strings, nil objects, None) as a nullable column."""
+    numbers = _parse_ints(values)
+    if numbers is not None:
+        return pd.Series(numbers).astype(dtype)
     try:
         array = pa.array(values, type=pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):
@@ -449,6 +489,11 @@ def _voter_array(voters: list[tuple[Any, ...]]) -> pa.StructArray:
         return pa.array(normalised, type=_VOTER_STRUCT)
 
 
+def _string_array(values: list[Any]) -> pa.Array:
+    """Return an Arrow string array of identifiers already normalised by ``_text``."""
+    return pa.array(values, type=pa.string())
+
+
 def _arrow_category(array: pa.Array) -> pd.Categorical:
     encoded = array.dictionary_encode()
     codes = encoded.indices.to_numpy(zero_copy_only=False)
@@ -470,7 +515,7 @@ def _arrow_bool(array: pa.Array, field: str) -> pd.Series:
     return pd.Series(pd.arrays.BooleanArray(data, mask))
 
 
-def _arrow_int(array: pa.Array, field: str, dtype: str) -> pd.Series:
+def _arrow_int(array: pa.Array, field: str, dtype: Any) -> pd.Series:
     try:
         numbers = pc.cast(pc.utf8_trim_whitespace(array), pa.int64())
     except pa.ArrowInvalid as exc:
@@ -520,12 +565,14 @@ def scrutins_frame(cols: _Columns) -> pd.DataFrame:
 def groupes_frame(cols: _Columns) -> pd.DataFrame:
     """Return the per-scrutin, per-group published counts."""
     raw = cols.groupes
-    majority = pd.Series(raw["position_majoritaire"], dtype="object")
+    position_code = {position: i for i, position in enumerate(POSITIONS)}
+    majority = np.array([position_code.get(value, -1) for value in raw["position_majoritaire"]], dtype=np.int8)
     return pd.DataFrame({
-        "scrutin_uid": _category(raw["scrutin_uid"], "uid"),
-        "groupe_uid": _category(raw["groupe_uid"], "organeRef"),
+        "scrutin_uid": _arrow_category(_string_array(raw["scrutin_uid"])),
+        "groupe_uid": _arrow_category(_string_array(raw["groupe_uid"])),
         "nombre_membres": _nullable_int(raw["nombre_membres"], field="nombreMembresGroupe"),
-        "position_majoritaire": pd.Categorical(majority, categories=list(POSITIONS), ordered=True),
+        "position_majoritaire": pd.Categorical.from_codes(
+            majority, dtype=pd.CategoricalDtype(list(POSITIONS), ordered=True)),
         **{column: _nullable_int(raw[column], field=f"decompteVoix.{column}") for column in COUNT_COLUMNS.values()},
     })
 
@@ -540,7 +587,7 @@ def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
     first_code = scrutin_categories.get_indexer(uids)
     scrutin_codes = np.repeat(first_code[np.asarray(cols.run_scrutin, dtype=np.int64)], lengths)
     position_codes = np.repeat(np.asarray(cols.run_position, dtype=np.int8), lengths)
-    groupe_runs = _category(cols.run_groupe, "organeRef")
+    groupe_runs = _arrow_category(_string_array(cols.run_groupe))
     groupe_codes = np.repeat(groupe_runs.codes, lengths)
     cause = _arrow_category(voters.field("causePositionVote"))
     cause = cause.add_categories(sorted(set(CAUSES) - set(cause.categories)))
@@ -553,7 +600,8 @@ def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
             position_codes, dtype=pd.CategoricalDtype(list(POSITIONS), ordered=True)),
         "par_delegation": _arrow_bool(voters.field("parDelegation"), "parDelegation"),
         "cause_code": cause,
-        "cause_libelle": pd.Series(cause.map(CAUSES, na_action="ignore"), dtype="str"),
+        "cause_libelle": cause.rename_categories(
+            {code: CAUSES.get(code, f"inconnue ({code})") for code in cause.categories}),
         "num_place": _arrow_int(voters.field("numPlace"), "numPlace", "Int16"),
     })
 
@@ -570,3 +618,30 @@ def mises_au_point_frame(cols: _Columns) -> pd.DataFrame:
         "par_delegation": pd.Series(pd.array(raw["par_delegation"], dtype="boolean")),
         "num_place": _nullable_int(raw["num_place"], "Int16"),
     })
+
+
+def run_counts(cols: _Columns) -> pd.DataFrame:
+    """Return the number of listed voters per scrutin, group and position, from the runs.
+
+    The same counts as grouping ``positions_frame`` by scrutin, group and position, in
+    the layout of ``_scrutins_checks.count_positions``, without touching 650 000 rows.
+    """
+    uids = np.asarray(cols.scrutins["uid"], dtype=object)
+    runs = pd.DataFrame({
+        "scrutin_uid": uids[np.asarray(cols.run_scrutin, dtype=np.int64)] if cols.run_scrutin else [],
+        "groupe_uid": pd.Series(cols.run_groupe, dtype="object"),
+        "position": np.asarray(cols.run_position, dtype=np.int64),
+        "n": np.asarray(cols.run_length, dtype=np.int64),
+    })
+    table = runs.groupby(["scrutin_uid", "groupe_uid", "position"], sort=False)["n"].sum().unstack(
+        "position", fill_value=0)
+    columns = {i: f"{COUNT_COLUMNS[_canonical(position.replace('-', ''))]}_calcule"
+               for i, position in enumerate(POSITIONS)}
+    table = table.rename(columns=columns)
+    for column in columns.values():
+        if column not in table:
+            table[column] = 0
+    table = table[list(columns.values())]
+    if table.empty:
+        table.index = pd.MultiIndex.from_arrays([[], []], names=["scrutin_uid", "groupe_uid"])
+    return table

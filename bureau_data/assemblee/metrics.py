@@ -162,8 +162,8 @@ def cohesion(positions: pd.DataFrame) -> pd.DataFrame:
     """
     _require(positions, ("scrutin_uid", "groupe_uid", "position"), "positions")
     positions = _identified(positions)
-    counts = positions.groupby(["scrutin_uid", "groupe_uid", "position"], observed=True, sort=False).size()
-    counts = counts.unstack("position", fill_value=0)
+    sizes = positions.groupby(["scrutin_uid", "groupe_uid", "position"], observed=True, sort=False).size()
+    counts: pd.DataFrame = sizes.unstack("position", fill_value=0)
     counts.columns = counts.columns.astype("str")
     for position in (*EXPRESSED, "non-votant"):
         if position not in counts:

@@ -36,8 +36,8 @@ from bureau_data.assemblee._scrutins_checks import (
     VoteCountMismatchWarning,
     check_counts,
     missing_counts,
-    placeholder_groups,
     numbering_gaps,
+    placeholder_groups,
     resolve_references,
     warn_gaps,
     warn_mismatches,
@@ -124,7 +124,7 @@ POSITIONS_COLUMNS = {
     "position": "category",
     "par_delegation": "boolean",
     "cause_code": "category",
-    "cause_libelle": "str",
+    "cause_libelle": "category",
     "num_place": "Int16",
 }
 DECOMPTES_GROUPES_COLUMNS = {
@@ -203,7 +203,7 @@ def build_tables(cols: parse._Columns) -> dict[str, pd.DataFrame]:
     """Type the parsed column lists, derive ``adopte``, run the checks and fill ``attrs``."""
     scrutins_df = parse.scrutins_frame(cols)
     adopte, unknown_sorts = _derive_adopte(scrutins_df)
-    scrutins_df.insert(scrutins_df.columns.get_loc("sort_libelle") + 1, "adopte", adopte)
+    scrutins_df.insert(list(scrutins_df.columns).index("sort_libelle") + 1, "adopte", adopte)
     tables = _order_by_scrutin({
         "scrutins": scrutins_df,
         "positions": parse.positions_frame(cols, list(cols.scrutins["uid"])),
@@ -212,11 +212,10 @@ def build_tables(cols: parse._Columns) -> dict[str, pd.DataFrame]:
     })
     scrutins_df, positions_df, groupes_df = tables["scrutins"], tables["positions"], tables["decomptes_groupes"]
 
-    mismatches = check_counts(scrutins_df, groupes_df, positions_df)
+    mismatches = check_counts(scrutins_df, groupes_df, counted=parse.run_counts(cols))
     missing, duplicated = numbering_gaps(scrutins_df["uid"])
-    unknown_causes = positions_df.loc[
-        positions_df["cause_code"].notna() & positions_df["cause_libelle"].isna(), "cause_code"
-    ].astype("str").value_counts()
+    cause_counts = positions_df["cause_code"].value_counts()
+    unknown_causes = cause_counts[[code not in CAUSES and count > 0 for code, count in cause_counts.items()]]
     raw_majority = pd.Series(cols.groupes["position_majoritaire"], dtype="object")
     unknown_majority = raw_majority[raw_majority.notna() & ~raw_majority.isin(POSITIONS)].value_counts()
 
@@ -281,8 +280,8 @@ def _report(tables: Mapping[str, pd.DataFrame], where: str, stacklevel: int = 4)
         if unknown:
             listed = ", ".join(f"{code!r} × {count}" for code, count in unknown.items())
             warnings.warn(
-                f"{where} : valeur(s) inconnue(s) de {what} : {listed}. Le code est gardé, "
-                "son libellé est vide.",
+                f"{where} : valeur(s) inconnue(s) de {what} : {listed}. Le code est gardé ; "
+                "voyez la documentation de l'Assemblée nationale pour son sens.",
                 ScrutinsSchemaWarning, stacklevel=stacklevel,
             )
 
@@ -475,7 +474,7 @@ def positions(legislature: int) -> pd.DataFrame:
         par_delegation boolean     vote cast by delegation; <NA> where not given (non-
                                    voting deputies of the XVth and XVIth legislatures)
         cause_code     category    why a non-voting deputy did not vote: PAN, PSE, MG
-        cause_libelle  str         label of ``cause_code`` (see ``CAUSES``)
+        cause_libelle  category    label of ``cause_code`` (see ``CAUSES``)
         num_place      Int16       seat in the hemicycle (XVIIth legislature only)
         =============  ==========  ========================================================
 
