@@ -15,7 +15,7 @@ the same normalisation:
 
 Per-voter values are appended to plain lists and per-section constants (scrutin, group,
 position) are stored once with a run length, then expanded with ``numpy.repeat``: the
-XVIIth-legislature archive holds about 650 000 individual positions.
+XVIIth-legislature archive contains about 650 000 individual positions.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ CAUSES = {
 SORT_ADOPTED = {"adopté": True, "adopte": True, "adoptée": True, "rejeté": False, "rejete": False,
                 "rejetée": False}
 
-# The row of a voter object holding none of the voter fields, such as an xsi:nil object.
+# The row of a voter object with none of the voter fields, such as an xsi:nil object.
 _EMPTY_VOTER = (None, None, None, None, None)
 _CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _BOOL = {"true": True, "false": False}

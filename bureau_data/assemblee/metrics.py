@@ -258,7 +258,7 @@ def agreement_matrix(positions: pd.DataFrame, *, groups: Iterable[str] | None = 
     pandas.DataFrame
         Square matrix indexed by ``groupe_uid`` in rows and columns: the share, in %, of
         the scrutins where both groups had a defined majority position and these
-        positions were the same. ``attrs["effectifs"]`` holds the number of scrutins
+        positions were the same. ``attrs["effectifs"]`` contains the number of scrutins
         compared for each pair, as a nested dict.
     """
     per_scrutin = cohesion(positions)
@@ -414,7 +414,7 @@ def participation_by_deputy(positions: pd.DataFrame, scrutins: pd.DataFrame,
         Deputy mandates with ``acteur_uid``, ``date_debut`` and ``date_fin`` (NaT while
         active), such as ``amo.mandats(17, type_organe="ASSEMBLEE")``. A deputy without a
         mandate here (or every deputy, when None) is counted from their first to their
-        last listed position, which misses absences before and after: ``base`` says which.
+        last listed position, which misses absences before and after: ``base`` tells which.
     min_denominator
         Deputies with fewer expected votes are flagged ``petit_effectif``.
 

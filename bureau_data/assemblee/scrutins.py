@@ -1,6 +1,6 @@
 """Roll-call votes (scrutins publics) of the Assemblée nationale: scrutins, positions, corrections.
 
-Each archive ``Scrutins.json.zip`` of data.assemblee-nationale.fr holds one JSON file per
+Each archive ``Scrutins.json.zip`` of data.assemblee-nationale.fr contains one JSON file per
 scrutin. One parse of an archive gives four tables, cached together as Parquet:
 
 - ``scrutins(legislature)``: one row per scrutin, with its published outcome and totals;
@@ -28,6 +28,7 @@ import pandas as pd
 from bureau_data.archive import iter_members
 from bureau_data.assemblee import _scrutins_parse as parse
 from bureau_data.assemblee._scrutins_checks import (
+    MISMATCH_COLUMNS,
     NumberingGapWarning,
     ScrutinsSchemaWarning,
     ScrutinsWarning,
@@ -238,9 +239,10 @@ def build_tables(cols: parse._Columns) -> dict[str, pd.DataFrame]:
 def _report(tables: Mapping[str, pd.DataFrame], where: str, stacklevel: int = 4) -> None:
     """Emit the warnings stored in ``attrs``: at every load, from the cache or not."""
     attrs = tables["scrutins"].attrs
-    warn_mismatches(pd.DataFrame(attrs.get("ecarts_decompte", []), columns=list(
-        ("scrutin_uid", "niveau", "groupe_uid", "champ", "publie", "calcule"))), where, stacklevel=stacklevel)
+    mismatches = pd.DataFrame(attrs.get("ecarts_decompte", []), columns=list(MISMATCH_COLUMNS))
+    warn_mismatches(mismatches, where, stacklevel=stacklevel)
     warn_gaps(attrs.get("numeros_manquants", []), attrs.get("uids_en_double", []), where, stacklevel=stacklevel)
+
     unknown_sorts = attrs.get("sorts_inconnus", [])
     if unknown_sorts:
         warnings.warn(
@@ -249,6 +251,7 @@ def _report(tables: Mapping[str, pd.DataFrame], where: str, stacklevel: int = 4)
             "par défaut. Voyez la colonne sort_code.",
             UnknownSortWarning, stacklevel=stacklevel,
         )
+
     placeholders = attrs.get("groupes_non_identifies", [])
     if placeholders:
         warnings.warn(
@@ -258,6 +261,7 @@ def _report(tables: Mapping[str, pd.DataFrame], where: str, stacklevel: int = 4)
             "df.attrs['groupes_non_identifies'].",
             ScrutinsSchemaWarning, stacklevel=stacklevel,
         )
+
     missing = attrs.get("decomptes_absents", [])
     if missing:
         warnings.warn(
@@ -266,14 +270,17 @@ def _report(tables: Mapping[str, pd.DataFrame], where: str, stacklevel: int = 4)
             "Liste dans df.attrs['decomptes_absents'].",
             ScrutinsSchemaWarning, stacklevel=stacklevel,
         )
+
     sections = attrs.get("sections_inconnues", [])
     if sections:
         listed = ", ".join(f"{name} « {key} » ({count} votants)" for name, key, count in sections[:8])
         warnings.warn(
             f"{where} : {len(sections)} section(s) de votants de nom inconnu, non lues : {listed}. "
-            "Les décomptes de ces scrutins apparaîtront en écart.",
+            "Ces votants manquent aux positions, et les décomptes publiés de ces scrutins "
+            "apparaissent en écart.",
             ScrutinsSchemaWarning, stacklevel=stacklevel,
         )
+
     for key, what in (("causes_inconnues", "cause de non-vote (causePositionVote)"),
                       ("positions_majoritaires_inconnues", "position majoritaire de groupe")):
         unknown = attrs.get(key, {})
@@ -296,7 +303,7 @@ def read_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]]) -
     ----------
     documents
         ``(name, document)`` pairs, where a document is the bytes of one JSON file or
-        the object it holds (``{"scrutin": {...}}``). ``name`` appears in error messages.
+        the object it contains (``{"scrutin": {...}}``). ``name`` appears in error messages.
 
     Returns
     -------
@@ -307,7 +314,7 @@ def read_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]]) -
     Raises
     ------
     SchemaError
-        When a document is not valid JSON, has no ``scrutin`` root, or holds a value of an
+        When a document is not valid JSON, has no ``scrutin`` root, or contains a value of an
         unexpected shape. The message names the document.
 
     Examples
@@ -369,7 +376,7 @@ def scrutins(legislature: int) -> pd.DataFrame:
     Parameters
     ----------
     legislature
-        15, 16 or 17. The XVth-legislature archive holds only the 804 scrutins of 2019,
+        15, 16 or 17. The XVth-legislature archive contains only the 804 scrutins of 2019,
         the XVIth the 3711 scrutins from July 2022 to May 2024 (one of them the Congrès).
 
     Returns
@@ -407,7 +414,7 @@ def scrutins(legislature: int) -> pd.DataFrame:
         fichier                   str              archive member the row comes from
         ========================  ===============  =================================================
 
-        ``attrs`` holds the checks (see Notes), and ``provenance`` the file's record.
+        ``attrs`` contains the checks (see Notes), and ``provenance`` the file's record.
 
     Raises
     ------
@@ -527,7 +534,7 @@ def decomptes_groupes(legislature: int) -> pd.DataFrame:
 def mises_au_point(legislature: int) -> pd.DataFrame:
     """Load the corrections (mises au point) of a legislature's scrutins.
 
-    A mise au point records the position a deputy says they meant to take; it never
+    A mise au point records the position a deputy states they meant to take; it never
     changes the published result, so ``positions()`` keeps the recorded votes.
 
     Returns
