@@ -83,7 +83,7 @@ DATASETS = {
     17: "assemblee.scrutins.l17",
 }
 # Bump when the parsed tables change, so cached Parquet files are rebuilt.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 # Declared columns and dtypes of each table (an empty result has them too).
 SCRUTINS_COLUMNS = {
