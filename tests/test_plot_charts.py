@@ -286,3 +286,17 @@ def test_plot_line_legislature_hue():
     ax = plot.plot_line(frame, x="annee", y="taux", hue="groupe", legislature=17)
     assert [line.get_label() for line in ax.lines] == ["SOC", "RN"]
     assert [to_hex(line.get_color()).upper() for line in ax.lines] == ["#F5B4CE", "#313567"]
+
+
+def test_barh_ranked_labels_inside_axes_after_finish():
+    values = pd.Series({"Remboursements et dégrèvements": 45.2e9, "Défense": 21e9,
+                        "Action du Gouvernement": -273.3e6, "Anciens combattants": -1.1e9})
+    ax = plot.barh_ranked(values, kind="euros")
+    fig = plot.finish(ax, title="Variations", alt="Texte.")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    for text in ax.texts:
+        extent = text.get_window_extent(renderer)
+        assert extent.x0 >= box.x0 - 1, text.get_text()
+        assert extent.x1 <= box.x1 + 1, text.get_text()

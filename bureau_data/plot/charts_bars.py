@@ -27,6 +27,7 @@ from bureau_data.plot._common import (
     numeric,
     outline_colors,
 )
+from bureau_data.plot.output import AFTER_LAYOUT_ATTR
 from bureau_data.plot.ticks import format_axis
 
 ColorSpec = str | Sequence[str] | Mapping[str, str] | Callable[[str], str] | None
@@ -145,16 +146,22 @@ def barh_ranked(data: Any, *, x: str | None = None, y: str | None = None, kind: 
 
     texts = [fmt(v, kind, decimals, **options) for v in values]
     if labels:
-        span = float(np.nanmax(np.abs(values.to_numpy()))) or 1.0
-        pad = span * 0.012
-        for position, value, text in zip(positions, values.to_numpy(), texts, strict=True):
-            ha = "left" if value >= 0 else "right"
-            add_text(ax, value + (pad if value >= 0 else -pad), position, text, va="center", ha=ha,
-                     fontsize=_theme.LABEL_FONT_SIZE, color=_theme.ink("text"))
         low = min(0.0, float(values.min()))
         high = max(0.0, float(values.max()))
-        # Room for the labels: about a fifth of the span on the side they stand.
-        ax.set_xlim(low - (0.2 * span if low < 0 else 0.0), high + (0.2 * span if high > 0 else 0.0))
+        span = (high - low) or 1.0
+        pad = span * 0.012
+        drawn = []
+        for position, value, text in zip(positions, values.to_numpy(), texts, strict=True):
+            ha = "left" if value >= 0 else "right"
+            drawn.append(add_text(ax, value + (pad if value >= 0 else -pad), position, text, va="center", ha=ha,
+                                  fontsize=_theme.LABEL_FONT_SIZE, color=_theme.ink("text")))
+        bar_values = values.to_numpy()
+
+        def make_room() -> None:
+            _make_room_for_labels(ax, bar_values, drawn, low, high, pad)
+
+        make_room()
+        setattr(ax, AFTER_LAYOUT_ATTR, make_room)  # finish() calls it again on the final layout
         hide_value_axis(ax, "x")
     else:
         format_axis(ax, "x", kind, **options)
@@ -168,6 +175,29 @@ def barh_ranked(data: Any, *, x: str | None = None, y: str | None = None, kind: 
         text += f" En dernier : {list_items(pairs[-1:])}."
     describe(ax, text)
     return ax
+
+
+def _make_room_for_labels(ax: Axes, values: np.ndarray, drawn: list[Any], low: float, high: float,
+                          pad: float) -> None:
+    """Widen the x limits so every value label fits inside the axes, on its side of zero.
+
+    The labels are measured in pixels at the axes' current width, so ``finish()`` calls
+    this again once the final layout is known. A 15 % margin absorbs rounding.
+    """
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    axes_width = max(ax.get_window_extent(renderer).width, 1.0)
+    positive = max((t.get_window_extent(renderer).width for t, v in zip(drawn, values, strict=True) if v >= 0),
+                   default=0.0)
+    negative = max((t.get_window_extent(renderer).width for t, v in zip(drawn, values, strict=True) if v < 0),
+                   default=0.0)
+    # Share of the axes width taken by labels and their padding; capped so bars keep half.
+    share = min(0.5, 1.15 * (positive + negative) / axes_width)
+    total = (high - low + (2 * pad if negative else pad)) / (1.0 - share)
+    room = total - (high - low)
+    weight = positive + negative or 1.0
+    right = room * positive / weight
+    left = room * negative / weight
+    ax.set_xlim(low - left, high + right)
 
 
 def _wide_frame(data: Any, name: str) -> pd.DataFrame:

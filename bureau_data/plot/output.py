@@ -28,6 +28,7 @@ from bureau_data.plot import style as _theme
 
 META_ATTR = "_bureau_data_chart"  # Figure attribute holding the finish() metadata
 CHART_ATTR = "_bureau_data_alt"  # Axes attribute holding the helper's drafted description
+AFTER_LAYOUT_ATTR = "_bureau_data_after_layout"  # Axes attribute: callable run after the layout
 MAX_WIDTH_PX = 1600  # widest PNG written for the web, whatever the figure size
 SVG_HASH_SALT = "bureau-data"
 
@@ -220,6 +221,13 @@ def _layout(fig: Figure, rect: tuple[float, float, float, float]) -> None:
         # tight_layout warns on axes it cannot fit (insets, colorbars); they keep their place.
         warnings.simplefilter("ignore", UserWarning)
         fig.tight_layout(rect=rect, pad=0.6)
+        # Helpers that size their limits from text measured in pixels (value labels of
+        # ranked bars) adjust to the final axes size, then the layout is computed again.
+        hooks = [getattr(ax, AFTER_LAYOUT_ATTR) for ax in fig.axes if callable(getattr(ax, AFTER_LAYOUT_ATTR, None))]
+        if hooks:
+            for hook in hooks:
+                hook()
+            fig.tight_layout(rect=rect, pad=0.6)
 
 
 def _sentence(text: str) -> str:
