@@ -5,18 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from bureau_data import cache
 from bureau_data.catalogue import get_dataset, load_catalogue
 from bureau_data.config import get_settings
 from bureau_data.errors import BureauDataError
-from bureau_data.fetch import (
-    cached_entry,
-    clear_downloads,
-    fetch,
-    local_path,
-    read_manifest,
-    verify_downloads,
-)
+
+# fetch and cache import pandas, which takes about a second. They are imported inside
+# the commands that need them, so that `bureau-data construire` with nothing to rebuild
+# starts fast.
 
 _UNITS = ["o", "ko", "Mo", "Go", "To"]
 
@@ -43,6 +38,8 @@ def format_age(seconds: float) -> str:
 
 
 def _status(dataset_id: str) -> str:
+    from bureau_data.fetch import cached_entry, local_path
+
     settings = get_settings()
     if settings.local_dir is not None:
         try:
@@ -73,6 +70,8 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    from bureau_data.fetch import fetch
+
     ids = args.jeux or list(load_catalogue())
     failures = 0
     for dataset_id in ids:
@@ -89,6 +88,8 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_provenance(args: argparse.Namespace) -> int:
+    from bureau_data.fetch import cached_entry, fetch
+
     dataset = get_dataset(args.jeu)
     settings = get_settings()
     if settings.local_dir is not None:
@@ -119,6 +120,9 @@ def _cmd_provenance(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from bureau_data import cache
+    from bureau_data.fetch import read_manifest, verify_downloads
+
     failures = 0
     results = verify_downloads(args.jeux or None)
     for result in results:
@@ -147,6 +151,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_clear(args: argparse.Namespace) -> int:
+    from bureau_data import cache
+    from bureau_data.fetch import clear_downloads
+
     if not args.jeux and not args.tout and not args.tables:
         print("Indiquez des jeux de données, --tables ou --tout.")
         return 2
