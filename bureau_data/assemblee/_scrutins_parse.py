@@ -111,11 +111,19 @@ def _items(value: Any) -> list[Any]:
 
 
 def _field(record: Any, key: str) -> Any:
-    """Return ``record[key]``, or None when absent, nil, or when ``record`` is not an object."""
+    """Return ``record[key]``, or None when absent, nil, or when ``record`` is not an object.
+
+    A one-item list, for ``record`` or the value, is read as its item: the exporter writes
+    an element that may repeat as a list even when it occurs once.
+    """
+    if type(record) is list and len(record) == 1:
+        record = record[0]
     if type(record) is dict or isinstance(record, Mapping) and not is_nil(record):
         value = record.get(key)
     else:
         return None
+    if type(value) is list and len(value) == 1:
+        value = value[0]
     if type(value) is dict and NIL_KEY in value:
         return None
     return value
@@ -128,27 +136,34 @@ def _path(record: Any, *keys: str) -> Any:
     return scalar(record) if type(record) is dict else record
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, field: str | None = None) -> str | None:
     if type(value) is str or value is None:
         return value
     value = scalar(value)
     if value is None:
         return None
     if isinstance(value, Mapping | list):
-        raise SchemaError(f"Valeur texte attendue, objet trouvé : {str(value)[:120]}", found="objet")
+        raise SchemaError(f"Champ {field} : valeur texte attendue, objet trouvé : {str(value)[:120]}",
+                          field=field, found="objet")
     return str(value)
 
 
-def _int(value: Any) -> int | None:
-    if type(value) is str and value:
-        return int(value)
-    value = scalar(value)
-    if value is None or value == "":
-        return None
-    return int(str(value).strip())
+def _int(value: Any, field: str | None = None) -> int | None:
+    try:
+        if type(value) is str and value:
+            return int(value)
+        value = scalar(value)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise TypeError
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise SchemaError(f"Champ {field} : nombre entier attendu, trouvé {value!r:.120}.",
+                          field=field, found=repr(value)) from None
 
 
-def _bool(value: Any) -> bool | None:
+def _bool(value: Any, field: str | None = None) -> bool | None:
     if value is None:
         return None
     result = _BOOL.get(value) if type(value) is str else None
@@ -160,7 +175,8 @@ def _bool(value: Any) -> bool | None:
     text = str(value).strip().lower()
     if text in _BOOL:
         return _BOOL[text]
-    raise SchemaError(f"Valeur booléenne attendue (true/false), trouvé {value!r}.", found=repr(value))
+    raise SchemaError(f"Champ {field} : valeur booléenne attendue (true/false), trouvé {value!r:.120}.",
+                      field=field, found=repr(value))
 
 
 def _votants(section: Any) -> list[Any]:
@@ -261,28 +277,28 @@ def _add_scrutin(cols: _Columns, s: Mapping[str, Any], name: str) -> None:
     synthese = s.get("syntheseVote")
     counts = _counts(_path(s, "syntheseVote", "decompte"))
     row = {
-        "uid": _text(require(s, "uid", file=name)),
-        "numero": _int(s.get("numero")),
-        "legislature": _int(s.get("legislature")),
-        "organe_uid": _text(s.get("organeRef")),
-        "session_uid": _text(s.get("sessionRef")),
-        "seance_uid": _text(s.get("seanceRef")),
-        "date": _text(s.get("dateScrutin")),
-        "type_vote_code": _text(_path(s, "typeVote", "codeTypeVote")),
-        "type_vote_libelle": _text(_path(s, "typeVote", "libelleTypeVote")),
-        "type_majorite": _text(_path(s, "typeVote", "typeMajorite")),
-        "titre": _text(s.get("titre")),
-        "objet": _text(_path(s, "objet", "libelle")),
-        "demandeur": _text(_path(s, "demandeur", "texte")),
-        "dossier_uid": _text(_path(s, "objet", "dossierLegislatif")),
-        "lieu_vote": _text(s.get("lieuVote")),
-        "mode_publication": _text(s.get("modePublicationDesVotes")),
-        "sort_code": _text(_path(s, "sort", "code")),
-        "sort_libelle": _text(_path(s, "sort", "libelle")),
-        "annonce": _text(_path(synthese, "annonce")),
-        "majorite_requise": _int(_path(synthese, "nbrSuffragesRequis")),
-        "votants": _int(_path(synthese, "nombreVotants")),
-        "exprimes": _int(_path(synthese, "suffragesExprimes")),
+        "uid": _text(require(s, "uid", file=name), "uid"),
+        "numero": _int(s.get("numero"), "numero"),
+        "legislature": _int(s.get("legislature"), "legislature"),
+        "organe_uid": _text(s.get("organeRef"), "organeRef"),
+        "session_uid": _text(s.get("sessionRef"), "sessionRef"),
+        "seance_uid": _text(s.get("seanceRef"), "seanceRef"),
+        "date": _text(s.get("dateScrutin"), "dateScrutin"),
+        "type_vote_code": _text(_path(s, "typeVote", "codeTypeVote"), "typeVote.codeTypeVote"),
+        "type_vote_libelle": _text(_path(s, "typeVote", "libelleTypeVote"), "typeVote.libelleTypeVote"),
+        "type_majorite": _text(_path(s, "typeVote", "typeMajorite"), "typeVote.typeMajorite"),
+        "titre": _text(s.get("titre"), "titre"),
+        "objet": _text(_path(s, "objet", "libelle"), "objet.libelle"),
+        "demandeur": _text(_path(s, "demandeur", "texte"), "demandeur.texte"),
+        "dossier_uid": _text(_path(s, "objet", "dossierLegislatif"), "objet.dossierLegislatif"),
+        "lieu_vote": _text(s.get("lieuVote"), "lieuVote"),
+        "mode_publication": _text(s.get("modePublicationDesVotes"), "modePublicationDesVotes"),
+        "sort_code": _text(_path(s, "sort", "code"), "sort.code"),
+        "sort_libelle": _text(_path(s, "sort", "libelle"), "sort.libelle"),
+        "annonce": _text(_path(synthese, "annonce"), "syntheseVote.annonce"),
+        "majorite_requise": _int(_path(synthese, "nbrSuffragesRequis"), "syntheseVote.nbrSuffragesRequis"),
+        "votants": _int(_path(synthese, "nombreVotants"), "syntheseVote.nombreVotants"),
+        "exprimes": _int(_path(synthese, "suffragesExprimes"), "syntheseVote.suffragesExprimes"),
         "fichier": name,
         **counts,
     }
@@ -296,13 +312,13 @@ def _add_scrutin(cols: _Columns, s: Mapping[str, Any], name: str) -> None:
 
 
 def _add_groupe(cols: _Columns, index: int, uid: str | None, groupe: Any, name: str) -> None:
-    groupe_uid = _text(_field(groupe, "organeRef"))
+    groupe_uid = _text(_field(groupe, "organeRef"), "groupe.organeRef")
     vote = _field(groupe, "vote")
     g = cols.groupes
     g["scrutin_uid"].append(uid)
     g["groupe_uid"].append(groupe_uid)
     g["nombre_membres"].append(_field(groupe, "nombreMembresGroupe"))
-    g["position_majoritaire"].append(_text(_field(vote, "positionMajoritaire")))
+    g["position_majoritaire"].append(_text(_field(vote, "positionMajoritaire"), "groupe.vote.positionMajoritaire"))
     for column, value in _counts(_field(vote, "decompteVoix")).items():
         g[column].append(value)
 
@@ -313,6 +329,9 @@ def _add_groupe(cols: _Columns, index: int, uid: str | None, groupe: Any, name: 
         if section is None or key.startswith("@"):
             continue
         position = _SECTION_POSITION.get(_canonical(key))
+        if position is None or position not in POSITIONS:
+            _add_unknown_section(cols, name, key, section)
+            continue
         # Fast path for the usual ``{"votant": [...]}`` without null items. Raw values are
         # kept as found; ``positions_frame`` types them column by column, which is much
         # faster than converting 650 000 voters one value at a time.
@@ -332,9 +351,6 @@ def _add_groupe(cols: _Columns, index: int, uid: str | None, groupe: Any, name: 
                  voter.get("numPlace"), voter.get("causePositionVote"))
                 for voter in _votants(section)
             ]
-        if rows and (position is None or position not in POSITIONS):
-            cols.unknown_sections.append((name, key, len(rows)))
-            continue
         if not rows:
             continue
         cols.voters.extend(rows)
@@ -342,6 +358,38 @@ def _add_groupe(cols: _Columns, index: int, uid: str | None, groupe: Any, name: 
         cols.run_groupe.append(groupe_uid)
         cols.run_position.append(POSITIONS.index(position))
         cols.run_length.append(len(rows))
+
+
+def _add_unknown_section(cols: _Columns, name: str, key: str, section: Any) -> None:
+    """Record a section whose key is not a position, when it lists voters; ignore it otherwise."""
+    try:
+        count = len(_votants(section))
+    except SchemaError:  # an unknown field that holds no voters
+        count = 0
+    if count:
+        cols.unknown_sections.append((name, key, count))
+
+
+def _check_raw_values(cols: _Columns, groupe_start: int, voter_start: int) -> None:
+    """Raise SchemaError for a count or voter value of the last scrutin that cannot be typed.
+
+    Counts and voter fields are typed a whole column at a time when the tables are
+    built, where the file of a bad value is no longer known. This check reads only
+    the values of one scrutin, with a fast path for the usual clean strings.
+    """
+    checks = [(f"syntheseVote.decompte.{column}", cols.scrutins[column][-1:]) for column in COUNT_COLUMNS.values()]
+    checks.append(("groupe.nombreMembresGroupe", cols.groupes["nombre_membres"][groupe_start:]))
+    checks += [(f"groupe.vote.decompteVoix.{column}", cols.groupes[column][groupe_start:])
+               for column in COUNT_COLUMNS.values()]
+    checks.append(("votant.numPlace", [voter[3] for voter in cols.voters[voter_start:]]))
+    for field, values in checks:
+        present = [value for value in values if value is not None]
+        if _parse_ints(present) is None:
+            for value in present:
+                _int(value, field)
+    for voter in cols.voters[voter_start:]:
+        if voter[2] is not None and voter[2] not in ("true", "false"):
+            _bool(voter[2], "votant.parDelegation")
 
 
 def _add_mises_au_point(cols: _Columns, uid: str | None, block: Any, name: str) -> None:
@@ -362,22 +410,20 @@ def _add_mises_au_point(cols: _Columns, uid: str | None, block: Any, name: str) 
 
 def _add_mise_au_point_section(cols: _Columns, uid: str | None, key: str, section: Any,
                                malfunction: bool, name: str) -> None:
-    voters = _votants(section)
-    if not voters:
-        return
     position = _SECTION_POSITION.get(canonical_key(key))
     if position is None:
-        cols.unknown_sections.append((name, f"miseAuPoint.{key}", len(voters)))
+        _add_unknown_section(cols, name, f"miseAuPoint.{key}", section)
         return
+    voters = _votants(section)
     m = cols.mises_au_point
     for voter in voters:
         m["scrutin_uid"].append(uid)
-        m["acteur_uid"].append(_text(voter.get("acteurRef")))
-        m["mandat_uid"].append(_text(voter.get("mandatRef")))
+        m["acteur_uid"].append(_text(voter.get("acteurRef"), "miseAuPoint.acteurRef"))
+        m["mandat_uid"].append(_text(voter.get("mandatRef"), "miseAuPoint.mandatRef"))
         m["position"].append(position)
         m["dysfonctionnement"].append(malfunction)
-        m["par_delegation"].append(_bool(voter.get("parDelegation")))
-        m["num_place"].append(_int(voter.get("numPlace")))
+        m["par_delegation"].append(_bool(voter.get("parDelegation"), "miseAuPoint.parDelegation"))
+        m["num_place"].append(_int(voter.get("numPlace"), "miseAuPoint.numPlace"))
 
 
 def parse_document(cols: _Columns, raw: bytes | Mapping[str, Any], name: str) -> None:
@@ -397,8 +443,10 @@ def parse_document(cols: _Columns, raw: bytes | Mapping[str, Any], name: str) ->
             "Ce fichier n'est pas un scrutin de l'Assemblée nationale au format JSON.",
             path=name, field="scrutin", found=str(found),
         )
+    groupe_start, voter_start = len(cols.groupes["scrutin_uid"]), len(cols.voters)
     try:
         _add_scrutin(cols, scrutin, name)
+        _check_raw_values(cols, groupe_start, voter_start)
     except SchemaError as exc:
         if exc.path:
             raise
