@@ -309,3 +309,15 @@ def test_l17_loyalty_counts():
     table = _l17_quiet(M.loyalty, _l17()["positions"]).set_index("acteur_uid")
     assert len(table) == 617
     assert table.loc["PA721336", ["groupe_uid", "votes", "votes_loyaux"]].tolist() == ["PO845454", 701, 508]
+
+
+def test_l17_group_table_labels():
+    # Two organes share the acronym UDR: the chart labels add their periods.
+    table = M.group_table(_l17()["decomptes_groupes"], _l17()["scrutins"], 17).set_index("groupe_uid")
+    assert len(table) == 13
+    assert table["libelle_court"].is_unique
+    assert table.loc["PO847173", "libelle_court"] == "UDR (oct. 2024 – juil. 2025)"
+    assert table.loc["PO872880", "libelle_court"] == "UDR (sept. 2025 – nov. 2025)"
+    assert table.loc["PO845401", ["sigle", "couleur"]].tolist() == ["RN", "#313567"]
+    assert table.iloc[0]["sigle"] == "LFI-NFP"
+    assert "PO0" not in table.index
