@@ -20,7 +20,15 @@ REQUIRED_FIELDS = ("title", "publisher", "licence", "url", "filename")
 
 @dataclass(frozen=True)
 class Dataset:
-    """Catalogue entry of one official file."""
+    """Catalogue entry of one official file.
+
+    Examples
+    --------
+    >>> from bureau_data.foret import DATASET
+    >>> dataset = get_dataset(DATASET)
+    >>> dataset.filename, dataset.domain
+    ('forest-land-deforestation-and-change-fao-2020.csv', 'foret')
+    """
 
     id: str
     title: str
@@ -37,7 +45,24 @@ class Dataset:
 
 
 def catalogue_dir() -> Path:
-    """Return the folder of the catalogue files (``BUREAU_DATA_CATALOGUE_DIR`` when set)."""
+    """Return the folder of the catalogue files (``BUREAU_DATA_CATALOGUE_DIR`` when set).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder whose ``*.toml`` files make up the catalogue.
+
+    Raises
+    ------
+    CatalogueError
+        When ``BUREAU_DATA_CATALOGUE_DIR`` names a missing folder, or when no variable is
+        set and the package runs outside its checkout.
+
+    Examples
+    --------
+    >>> catalogue_dir().relative_to(PROJECT_ROOT).as_posix()
+    'data/catalogue'
+    """
     override = get_settings().catalogue_dir
     if override is not None:
         if not override.is_dir():
@@ -103,17 +128,56 @@ def _load(folder: Path) -> dict[str, Dataset]:
 
 
 def load_catalogue() -> dict[str, Dataset]:
-    """Return every catalogue entry, keyed by dataset id, in file then entry order."""
+    """Return every catalogue entry, keyed by dataset id, in file then entry order.
+
+    Returns
+    -------
+    dict of str to Dataset
+        A new dict on each call. The parsed files are kept in memory, per folder.
+
+    Raises
+    ------
+    CatalogueError
+        When a catalogue file is invalid TOML, an entry lacks a required field or has an
+        unknown one, or an id is declared twice.
+
+    Examples
+    --------
+    >>> catalogue = load_catalogue()
+    >>> from bureau_data.foret import DATASET
+    >>> catalogue[DATASET].domain
+    'foret'
+    """
     return dict(_load(catalogue_dir()))
 
 
 def get_dataset(dataset_id: str) -> Dataset:
     """Return the catalogue entry of ``dataset_id``.
 
+    Parameters
+    ----------
+    dataset_id
+        Identifier of the dataset, as listed by ``bureau-data catalogue``.
+
+    Returns
+    -------
+    Dataset
+        The catalogue entry.
+
     Raises
     ------
     CatalogueError
         When the id is not in the catalogue. The message lists close ids.
+
+    Examples
+    --------
+    >>> from bureau_data.foret import DATASET
+    >>> get_dataset(DATASET).licence_url
+    'https://creativecommons.org/licenses/by/4.0/deed.fr'
+    >>> get_dataset("foret.owid")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.CatalogueError: Jeu de données inconnu : 'foret.owid'. Vouliez-vous ...
     """
     datasets = load_catalogue()
     try:

@@ -56,7 +56,14 @@ _FALSE = {"0", "false", "no", "non", "off", ""}
 
 @dataclass(frozen=True)
 class Settings:
-    """Resolved settings of one call, with every path absolute."""
+    """Resolved settings of one call, with every path absolute.
+
+    Examples
+    --------
+    >>> settings = get_settings()
+    >>> settings.retries, settings.max_ratio
+    (3, 200.0)
+    """
 
     cache_dir: Path
     local_dir: Path | None
@@ -124,7 +131,19 @@ def _read_number(name: str, default: float, *, integer: bool = False, minimum: f
 
 
 def default_manifest() -> Path | None:
-    """Return the manifest shipped with the checkout for ``../shared/data``, if present."""
+    """Return the manifest shipped with the checkout for ``../shared/data``, if present.
+
+    Returns
+    -------
+    pathlib.Path or None
+        ``data/manifest/`` of the checkout. None for an installed package, which has no
+        checkout, or when the folder is absent.
+
+    Examples
+    --------
+    >>> default_manifest().relative_to(PROJECT_ROOT).as_posix()
+    'data/manifest'
+    """
     if PROJECT_ROOT is None:
         return None
     folder = PROJECT_ROOT / "data" / "manifest"
@@ -134,11 +153,30 @@ def default_manifest() -> Path | None:
 def get_settings() -> Settings:
     """Read the environment and return the settings in force now.
 
+    Returns
+    -------
+    Settings
+        Every setting, read from the environment at this call, with its default when the
+        variable is unset or empty.
+
     Raises
     ------
     ConfigurationError
         When a variable holds a value that cannot be read, or the local data
         folder does not exist.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"BUREAU_DATA_RETRIES": "5"}):
+    ...     get_settings().retries
+    5
+    >>> with mock.patch.dict(os.environ, {"BUREAU_DATA_OFFLINE": "peut-être"}):
+    ...     get_settings()
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ConfigurationError: Valeur invalide pour BUREAU_DATA_OFFLINE : ...
     """
     base = _default_base()
     local_dir = _read_path(ENV_LOCAL_DIR)
