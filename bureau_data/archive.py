@@ -54,7 +54,13 @@ _UNIX_SYMLINK = 0o120000
 
 @dataclass(frozen=True)
 class Limits:
-    """Size limits applied while reading an archive (see the module docstring)."""
+    """Size limits applied while reading an archive (see the module docstring).
+
+    Examples
+    --------
+    >>> Limits.resolve(max_member_bytes=1000)
+    Limits(max_member_bytes=1000, max_archive_bytes=8589934592, max_ratio=200.0)
+    """
 
     max_member_bytes: int
     max_archive_bytes: int
@@ -144,7 +150,20 @@ def _check_declared(archive: Path, info: zipfile.ZipInfo, limits: Limits) -> Non
 
 
 class MemberReader(io.RawIOBase):
-    """Binary stream of one zip member that counts and limits the bytes it produces."""
+    """Binary stream of one zip member that counts and limits the bytes it produces.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, zipfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.zip"
+    >>> with zipfile.ZipFile(path, "w") as zf:
+    ...     zf.writestr("a.json", b'{"n": 1}')
+    >>> with zipfile.ZipFile(path) as zf:
+    ...     with MemberReader(zf, zf.getinfo("a.json"), path, Limits.resolve()) as reader:
+    ...         data = reader.read()
+    >>> data, reader.produced
+    (b'{"n": 1}', 8)
+    """
 
     def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: Path,
                  limits: Limits, budget: _Budget | None = None) -> None:
@@ -258,6 +277,11 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: Path,
     limits
         All the limits at once, as given to ``iter_members``.
 
+    Returns
+    -------
+    bytes
+        The member's uncompressed content.
+
     Raises
     ------
     ArchiveTooLarge
@@ -265,6 +289,21 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: Path,
     ArchiveError
         When the member is a link, has an unsafe name, fails its CRC check or ends at
         another size than declared.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, zipfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.zip"
+    >>> with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+    ...     zf.writestr("a.json", b"0" * 5000)
+    >>> with zipfile.ZipFile(path) as zf:
+    ...     len(read_member(zf, zf.getinfo("a.json"), path))
+    5000
+    >>> with zipfile.ZipFile(path) as zf:
+    ...     read_member(zf, zf.getinfo("a.json"), path, max_bytes=4096)
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ArchiveTooLarge: Membre 'a.json' de .../a.zip trop volumineux ...
     """
     base = limits if limits is not None else Limits.resolve()
     limits = Limits(
@@ -324,10 +363,33 @@ def iter_members(archive: Path, pattern: str = "*", *, max_member_bytes: int | N
 def list_members(archive: Path, pattern: str = "*") -> list[str]:
     """Return the names of the file members matching ``pattern``, in name order.
 
+    Parameters
+    ----------
+    archive
+        Path of the zip file.
+    pattern
+        ``fnmatch`` pattern on the full member name. Folders are never listed.
+
+    Returns
+    -------
+    list of str
+        Full member names, such as ``"json/acteur/PA1.json"``.
+
     Raises
     ------
     ArchiveError
         As ``iter_members``, for an unreadable archive or an unsafe member name.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, zipfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.zip"
+    >>> with zipfile.ZipFile(path, "w") as zf:
+    ...     zf.writestr("json/b.json", b"{}")
+    ...     zf.writestr("json/a.json", b"{}")
+    ...     zf.writestr("lisez-moi.txt", b"")
+    >>> list_members(path, "json/*.json")
+    ['json/a.json', 'json/b.json']
     """
     with _open_zip(archive, Limits.resolve()) as zf:
         return [info.filename for info in _file_members(zf, pattern)]
@@ -341,12 +403,41 @@ def open_member(archive: Path, name: str, *, max_member_bytes: int | None = None
     Use it for members too large to hold in memory, for instance with a streaming
     JSON parser.
 
+    Parameters
+    ----------
+    archive
+        Path of the zip file.
+    name
+        Full name of the member.
+    max_member_bytes, max_ratio
+        Limits of this call (see the module docstring). None takes the setting.
+
+    Yields
+    ------
+    BinaryIO
+        A buffered binary stream of the member, closed on leaving the ``with`` block.
+
     Raises
     ------
     ArchiveError
         When the archive or member is unreadable or unsafe, or ``name`` is absent.
     ArchiveTooLarge
         While reading, when the member exceeds a limit.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, zipfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.zip"
+    >>> with zipfile.ZipFile(path, "w") as zf:
+    ...     zf.writestr("a.json", b'{"n": 1}')
+    >>> with open_member(path, "a.json") as stream:
+    ...     json.load(stream)
+    {'n': 1}
+    >>> with open_member(path, "b.json") as stream:
+    ...     pass
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ArchiveError: Membre 'b.json' absent de l'archive .../a.zip.
     """
     limits = Limits.resolve(max_member_bytes, None, max_ratio)
     with _open_zip(archive, limits) as zf:
@@ -364,10 +455,34 @@ def check_archive(archive: Path, limits: Limits | None = None) -> int:
     Nothing is kept in memory beyond one chunk. The download step uses it to reject a
     damaged or oversized archive before it enters the cache.
 
+    Parameters
+    ----------
+    archive
+        Path of the zip file.
+    limits
+        Limits to apply; None takes them from the settings.
+
+    Returns
+    -------
+    int
+        Number of file members.
+
     Raises
     ------
     ArchiveError, ArchiveTooLarge
         As ``iter_members``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, zipfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.zip"
+    >>> with zipfile.ZipFile(path, "w") as zf:
+    ...     zf.writestr("a.json", b"{}")
+    ...     zf.writestr("../b.json", b"{}")
+    >>> check_archive(path)
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ArchiveError: Membre dangereux dans l'archive .../a.zip ...
     """
     limits = limits if limits is not None else Limits.resolve()
     with _open_zip(archive, limits) as zf:
