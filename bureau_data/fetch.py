@@ -58,7 +58,15 @@ _UNSAFE_COMPONENT = re.compile(r"[/\\\x00-\x1f]|^\.|\.lock$|\.provenance\.json$"
 
 @dataclass(frozen=True)
 class FetchedFile:
-    """A raw file ready to read, with its provenance record."""
+    """A raw file ready to read, with its provenance record.
+
+    Examples
+    --------
+    >>> from bureau_data.foret import DATASET
+    >>> fetched = fetch(DATASET)
+    >>> fetched.path.name, fetched.record.source
+    ('forest-land-deforestation-and-change-fao-2020.csv', 'local')
+    """
 
     path: Path
     record: ProvenanceRecord
@@ -66,7 +74,17 @@ class FetchedFile:
 
 @dataclass(frozen=True)
 class CacheEntry:
-    """A downloaded file found in the cache: its record and when it was last checked."""
+    """A downloaded file found in the cache: its record and when it was last checked.
+
+    Examples
+    --------
+    >>> import time
+    >>> from bureau_data.foret import DATASET
+    >>> record = fetch(DATASET).record
+    >>> entry = CacheEntry(path=Path(record.path), record=record, checked_at=time.time() - 90)
+    >>> round(entry.age_seconds())
+    90
+    """
 
     path: Path
     record: ProvenanceRecord
@@ -81,7 +99,26 @@ class CacheEntry:
 
 
 def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of a file, read in chunks."""
+    """Return the hex sha256 of a file, read in chunks.
+
+    Parameters
+    ----------
+    path
+        The file to hash.
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "vide.csv"
+    >>> _ = path.write_bytes(b"")
+    >>> sha256_file(path)
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -106,6 +143,26 @@ def local_sha256(path: Path, settings: Settings) -> str:
     The hash is kept in the cache folder with the file's size and mtime and reused while
     both are unchanged, so a new process does not hash large raw files again. When the
     cache folder is not writable the hash is only kept in memory.
+
+    Parameters
+    ----------
+    path
+        A file of the local data folder.
+    settings
+        The settings in force, for the cache folder.
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits, as ``sha256_file`` gives.
+
+    Examples
+    --------
+    >>> from bureau_data.foret import DATASET
+    >>> settings = get_settings()
+    >>> path = local_path(get_dataset(DATASET), settings)
+    >>> local_sha256(path, settings) == sha256_file(path)
+    True
     """
     stat = path.stat()
     memo = _local_hash_file(settings, path)
@@ -162,10 +219,26 @@ def _read_manifest(manifest: Path) -> dict[str, str]:
 def read_manifest(settings: Settings | None = None) -> dict[str, str]:
     """Return the manifest of the local data folder: dataset id -> path relative to it.
 
+    Parameters
+    ----------
+    settings
+        The settings in force; None reads them with ``get_settings``.
+
+    Returns
+    -------
+    dict of str to str
+        Paths relative to the local data folder, with ``/`` separators.
+
     Raises
     ------
     CatalogueError
         When the manifest is missing, unreadable or maps one id to two files.
+
+    Examples
+    --------
+    >>> from bureau_data.foret import DATASET
+    >>> read_manifest()[DATASET]
+    'foret/owid/forest-land-deforestation-and-change-fao-2020.csv'
     """
     settings = settings or get_settings()
     if settings.manifest is None or not settings.manifest.exists():
@@ -179,12 +252,31 @@ def read_manifest(settings: Settings | None = None) -> dict[str, str]:
 def local_path(dataset: Dataset, settings: Settings) -> Path:
     """Return the file of ``dataset`` inside the local data folder.
 
+    Parameters
+    ----------
+    dataset
+        The catalogue entry.
+    settings
+        The settings in force, with ``local_dir`` set.
+
+    Returns
+    -------
+    pathlib.Path
+        Absolute path of an existing file inside ``settings.local_dir``.
+
     Raises
     ------
     CatalogueError
         When the manifest has no entry for the dataset, or its path leaves the folder.
     DownloadError
         When the file named by the manifest does not exist.
+
+    Examples
+    --------
+    >>> from bureau_data.foret import DATASET
+    >>> settings = get_settings()
+    >>> local_path(get_dataset(DATASET), settings).relative_to(settings.local_dir).as_posix()
+    'foret/owid/forest-land-deforestation-and-change-fao-2020.csv'
     """
     if settings.local_dir is None:
         raise CatalogueError(f"Aucun dossier de données locales : {ENV_LOCAL_DIR} n'est pas défini.")
@@ -244,19 +336,77 @@ def _checked_component(value: str, label: str, dataset_id: str) -> str:
 
 
 def cache_path(dataset: Dataset, settings: Settings) -> Path:
-    """Return where the downloaded file of ``dataset`` is kept in the cache."""
+    """Return where the downloaded file of ``dataset`` is kept in the cache.
+
+    Parameters
+    ----------
+    dataset
+        The catalogue entry.
+    settings
+        The settings in force, for the cache folder.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<cache>/raw/<dataset id>/<filename>``, which may not exist yet.
+
+    Raises
+    ------
+    CatalogueError
+        When the dataset id or file name cannot be used as a file name.
+
+    Examples
+    --------
+    >>> from bureau_data.foret import DATASET
+    >>> settings = get_settings()
+    >>> path = cache_path(get_dataset(DATASET), settings)
+    >>> path.relative_to(settings.cache_dir).parts[0], path.name == get_dataset(DATASET).filename
+    ('raw', True)
+    """
     folder = _checked_component(dataset.id, "L'identifiant", dataset.id)
     name = _checked_component(dataset.filename, "Le nom de fichier", dataset.id)
     return settings.cache_dir / "raw" / folder / name
 
 
 def record_path(path: Path) -> Path:
-    """Return the path of the provenance record stored beside a cached file."""
+    """Return the path of the provenance record stored beside a cached file.
+
+    Parameters
+    ----------
+    path
+        A cached file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<path>.provenance.json``, in the same folder.
+
+    Examples
+    --------
+    >>> record_path(Path("cache/raw/geo/regions.geojson")).as_posix()
+    'cache/raw/geo/regions.geojson.provenance.json'
+    """
     return path.with_name(path.name + ".provenance.json")
 
 
 def lock_path(path: Path) -> Path:
-    """Return the path of the lock file that guards a cached file and its record."""
+    """Return the path of the lock file that guards a cached file and its record.
+
+    Parameters
+    ----------
+    path
+        A cached file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<path>.lock``, in the same folder.
+
+    Examples
+    --------
+    >>> lock_path(Path("cache/raw/geo/regions.geojson")).as_posix()
+    'cache/raw/geo/regions.geojson.lock'
+    """
     return path.with_name(path.name + ".lock")
 
 
@@ -291,6 +441,25 @@ def read_cache_entry(path: Path, *, verify: bool = False) -> CacheEntry | None:
     The size is always compared with the record. The sha256 is computed again only when
     the file's mtime changed since the record was written, or when ``verify`` is true.
     A damaged copy is logged and treated as absent, so it is downloaded again.
+
+    Parameters
+    ----------
+    path
+        Where the file is kept in the cache (``cache_path``).
+    verify
+        Compute the sha256 again even when the file's mtime is unchanged.
+
+    Returns
+    -------
+    CacheEntry or None
+        The entry, or None when the file or its record is absent, unreadable or does
+        not match.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> read_cache_entry(Path(tempfile.mkdtemp()) / "absent.csv") is None
+    True
     """
     record_file = record_path(path)
     if not path.is_file() or not record_file.is_file():
@@ -421,7 +590,27 @@ def _refresh(dataset: Dataset, path: Path, entry: CacheEntry | None, settings: S
 
 
 def offline_error(dataset: Dataset, reason: str) -> OfflineError:
-    """Return the error for a file that offline mode cannot provide, with every fix."""
+    """Return the error for a file that offline mode cannot provide, with every fix.
+
+    Parameters
+    ----------
+    dataset
+        The catalogue entry of the missing file.
+    reason
+        Why the file cannot be used, as a French clause, such as ``"n'est pas en cache"``.
+
+    Returns
+    -------
+    OfflineError
+        The error to raise. Its message names the dataset, its URL and the two fixes.
+
+    Examples
+    --------
+    >>> from bureau_data.foret import DATASET
+    >>> error = offline_error(get_dataset(DATASET), "n'est pas en cache")
+    >>> type(error).__name__, "bureau-data telecharger" in str(error)
+    ('OfflineError', True)
+    """
     return OfflineError(
         f"Le jeu de données {dataset.id!r} {reason} et le mode hors ligne est actif "
         f"({ENV_OFFLINE}=1). URL : {dataset.url}. Pour l'obtenir : lancez "
@@ -468,9 +657,10 @@ def fetch(dataset_id: str, *, refresh: bool = False) -> FetchedFile:
 
     Examples
     --------
-    >>> fetched = fetch("assemblee.amo.l17")  # doctest: +SKIP
-    >>> fetched.record.publisher  # doctest: +SKIP
-    'Assemblée nationale'
+    >>> from bureau_data.foret import DATASET
+    >>> fetched = fetch(DATASET)
+    >>> fetched.record.publisher
+    "Our World in Data, d'après la FAO (Global Forest Resources Assessment 2020)"
     """
     dataset = get_dataset(dataset_id)
     settings = get_settings()
@@ -511,14 +701,53 @@ def fetch(dataset_id: str, *, refresh: bool = False) -> FetchedFile:
 
 
 def cached_entry(dataset_id: str, *, verify: bool = False) -> CacheEntry | None:
-    """Return the cache entry of a dataset without any network access, or None."""
+    """Return the cache entry of a dataset without any network access, or None.
+
+    Parameters
+    ----------
+    dataset_id
+        Identifier of the dataset in the catalogue.
+    verify
+        Compute the sha256 again even when the file's mtime is unchanged.
+
+    Returns
+    -------
+    CacheEntry or None
+        The downloaded copy, or None when it is absent or damaged. A file read from the
+        local data folder is not a cache entry.
+
+    Raises
+    ------
+    CatalogueError
+        When the dataset is unknown.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from bureau_data.foret import DATASET
+    >>> with mock.patch.dict(os.environ, {"BUREAU_DATA_CACHE_DIR": tempfile.mkdtemp()}):
+    ...     cached_entry(DATASET) is None
+    True
+    """
     dataset = get_dataset(dataset_id)
     return read_cache_entry(cache_path(dataset, get_settings()), verify=verify)
 
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """Outcome of re-hashing one cached download against its record."""
+    """Outcome of re-hashing one cached download against its record.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from bureau_data.foret import DATASET
+    >>> with mock.patch.dict(os.environ, {"BUREAU_DATA_CACHE_DIR": tempfile.mkdtemp()}):
+    ...     result = verify_downloads([DATASET])[0]
+    >>> result.ok, result.message
+    (False, 'absent du cache')
+    """
 
     dataset: str
     path: Path
@@ -533,6 +762,36 @@ def verify_downloads(dataset_ids: list[str] | None = None) -> list[VerifyResult]
     ----------
     dataset_ids
         Datasets to check; None checks every folder found under ``<cache>/raw``.
+
+    Returns
+    -------
+    list of VerifyResult
+        One result per file, ``ok`` False with the reason in ``message`` when the file is
+        absent, its record unreadable, or its size or sha256 differs from the record.
+
+    Raises
+    ------
+    CatalogueError
+        When one of ``dataset_ids`` is unknown.
+
+    Examples
+    --------
+    >>> import dataclasses, json, os, tempfile
+    >>> from unittest import mock
+    >>> from bureau_data.foret import DATASET
+    >>> patch = mock.patch.dict(os.environ, {"BUREAU_DATA_CACHE_DIR": tempfile.mkdtemp()})
+    >>> _ = patch.start()
+    >>> path = cache_path(get_dataset(DATASET), get_settings())
+    >>> path.parent.mkdir(parents=True)
+    >>> _ = path.write_bytes(b"a;b\\n")
+    >>> record = dataclasses.replace(fetch(DATASET).record, size=4, sha256=sha256_file(path))
+    >>> _ = record_path(path).write_text(json.dumps(record.to_dict()), encoding="utf-8")
+    >>> [(result.ok, result.message) for result in verify_downloads()]
+    [(True, '4 octets, sha256 conforme')]
+    >>> _ = path.write_bytes(b"a;c\\n")
+    >>> [(result.ok, result.message) for result in verify_downloads([DATASET])]
+    [(False, 'sha256 8b76c3494f60… au lieu de 9a8be2eb1604… selon la fiche')]
+    >>> _ = patch.stop()
     """
     settings = get_settings()
     raw_dir = settings.cache_dir / "raw"
@@ -575,6 +834,33 @@ def clear_downloads(dataset_ids: list[str] | None = None) -> int:
     finishes before its file is removed. The empty lock files stay, because deleting a
     lock file that another process is waiting on would let two processes hold it.
     None deletes every download.
+
+    Parameters
+    ----------
+    dataset_ids
+        Datasets whose download to delete; None deletes every download.
+
+    Returns
+    -------
+    int
+        Number of cached files deleted, not counting their records.
+
+    Raises
+    ------
+    CatalogueError
+        When one of ``dataset_ids`` is unknown.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from bureau_data.foret import DATASET
+    >>> with mock.patch.dict(os.environ, {"BUREAU_DATA_CACHE_DIR": tempfile.mkdtemp()}):
+    ...     path = cache_path(get_dataset(DATASET), get_settings())
+    ...     path.parent.mkdir(parents=True)
+    ...     _ = path.write_bytes(b"a;b\\n")
+    ...     print(clear_downloads(), path.exists())
+    1 False
     """
     settings = get_settings()
     raw_dir = settings.cache_dir / "raw"
