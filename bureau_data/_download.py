@@ -67,6 +67,17 @@ def get_session() -> requests.Session:
     The session is rebuilt after a fork, because a connection pool must not be shared
     between processes. Retries are done by ``download``, not by the adapter, so that a
     truncated body is retried like a failed connection.
+
+    Returns
+    -------
+    requests.Session
+        The session, with the ``bureau-data/<version>`` User-Agent.
+
+    Examples
+    --------
+    >>> session = get_session()
+    >>> session is get_session(), session.headers["User-Agent"].startswith("bureau-data/")
+    (True, True)
     """
     global _session
     with _session_lock:
@@ -102,12 +113,51 @@ class _Retryable(Exception):
 
 
 def iso_utc(timestamp: float) -> str:
-    """Format a POSIX timestamp as ISO 8601 UTC with a ``Z`` suffix."""
+    """Format a POSIX timestamp as ISO 8601 UTC with a ``Z`` suffix.
+
+    Parameters
+    ----------
+    timestamp
+        Seconds since 1970-01-01 UTC.
+
+    Returns
+    -------
+    str
+        The time to the second, such as ``2024-01-15T09:30:00Z``.
+
+    Examples
+    --------
+    >>> iso_utc(0), iso_utc(1_705_311_000.9)
+    ('1970-01-01T00:00:00Z', '2024-01-15T09:30:00Z')
+    """
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def cache_write_error(exc: OSError, path: Path) -> CacheWriteError:
-    """Return a French error for a failed write in the cache, naming the cause and the fix."""
+    """Return a French error for a failed write in the cache, naming the cause and the fix.
+
+    Parameters
+    ----------
+    exc
+        The error of the failed write. Its ``errno`` selects the cause and fix given.
+    path
+        The file or folder that could not be written.
+
+    Returns
+    -------
+    CacheWriteError
+        The error to raise, from ``exc``.
+
+    Examples
+    --------
+    >>> import errno
+    >>> error = cache_write_error(PermissionError(errno.EACCES, "Permission denied"), Path("/cache"))
+    >>> print(error)
+    Impossible d'écrire dans le cache /cache : le dossier est en lecture seule ou n'est pas
+    accessible en écriture. Donnez les droits d'écriture ou choisissez un autre dossier avec
+    BUREAU_DATA_CACHE_DIR. Aucun fichier partiel n'a été laissé et la copie déjà en cache,
+    s'il y en a une, est conservée.
+    """
     if exc.errno in _DISK_FULL:
         cause = "le disque est plein (ou le quota est atteint)"
         fix = "Libérez de la place (bureau-data vider) ou choisissez un autre dossier"
@@ -172,12 +222,37 @@ def _check_gzip(path: Path, limit: int) -> None:
 def check_body(dataset: Dataset, path: Path, content_type: str, settings: Settings) -> None:
     """Check a downloaded file by its kind: zip CRC test, gzip stream, no HTML page.
 
+    Parameters
+    ----------
+    dataset
+        The catalogue entry; its ``filename`` tells the expected kind of file.
+    path
+        The downloaded file.
+    content_type
+        The Content-Type header of the response.
+    settings
+        The settings in force, for the archive size limits.
+
     Raises
     ------
     ArchiveTooLarge
         When the archive exceeds a size limit (not retried).
     _Retryable
         When the body is damaged, which is retried.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from bureau_data.catalogue import get_dataset
+    >>> from bureau_data.config import get_settings
+    >>> from bureau_data.foret import DATASET
+    >>> path = Path(tempfile.mkdtemp()) / "page.csv"
+    >>> _ = path.write_text("<html>Maintenance</html>", encoding="utf-8")
+    >>> check_body(get_dataset(DATASET), path, "text/csv", get_settings())
+    >>> check_body(get_dataset(DATASET), path, "text/html; charset=utf-8", get_settings())
+    Traceback (most recent call last):
+        ...
+    bureau_data._download._Retryable: le serveur a renvoyé une page HTML au lieu du fichier ...
     """
     with open(path, "rb") as handle:
         magic = handle.read(4)
@@ -339,6 +414,23 @@ def download(dataset: Dataset, target: Path, headers: dict[str, str],
 
     ``headers`` carries the conditional request headers, sent exactly as stored.
 
+    Parameters
+    ----------
+    dataset
+        The catalogue entry: ``url`` is requested, ``filename`` tells the kind of file.
+    target
+        Where the caller will move the file. The temporary file is created beside it.
+    headers
+        ``If-None-Match`` and ``If-Modified-Since`` of the cached copy, or an empty dict.
+    settings
+        The settings in force: retries, backoff, timeouts, progress bar, size limits.
+
+    Returns
+    -------
+    Downloaded or NotModified
+        The checked temporary file and its record, or ``NotModified`` when the server
+        answered 304 to the conditional request.
+
     Raises
     ------
     IncompleteDownloadError
@@ -349,6 +441,32 @@ def download(dataset: Dataset, target: Path, headers: dict[str, str],
         When the temporary file cannot be written (not retried).
     ArchiveTooLarge
         When the downloaded archive exceeds a size limit (not retried).
+
+    Examples
+    --------
+    >>> import dataclasses, http.server, tempfile, threading
+    >>> from bureau_data.catalogue import get_dataset
+    >>> from bureau_data.config import get_settings
+    >>> from bureau_data.foret import DATASET
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_bytes(b"a;b\\n1;2\\n")
+    >>> class Handler(http.server.SimpleHTTPRequestHandler):
+    ...     def __init__(self, *args, **kwargs):
+    ...         super().__init__(*args, directory=str(folder), **kwargs)
+    ...     def log_message(self, *args):
+    ...         pass
+    >>> server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    >>> threading.Thread(target=server.serve_forever, daemon=True).start()
+    >>> url = f"http://127.0.0.1:{server.server_port}/a.csv"
+    >>> dataset = dataclasses.replace(get_dataset(DATASET), url=url, filename="a.csv")
+    >>> result = download(dataset, folder / "copie.csv", {}, get_settings())
+    >>> result.tmp.read_bytes(), result.record.size
+    (b'a;b\\n1;2\\n', 8)
+    >>> headers = {"If-Modified-Since": result.record.last_modified}
+    >>> isinstance(download(dataset, folder / "copie.csv", headers, get_settings()), NotModified)
+    True
+    >>> server.shutdown()
+    >>> server.server_close()
     """
     attempts = settings.retries + 1
     attempt = 1
