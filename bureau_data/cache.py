@@ -53,7 +53,27 @@ class _DamagedEntry(Exception):
 
 
 def cache_key(name: str, version: str, sources: Sequence[ProvenanceRecord], extra: str = "") -> str:
-    """Return the key of a parsed table built from ``sources`` by parser ``version``."""
+    """Return the key of a parsed table built from ``sources`` by parser ``version``.
+
+    Parameters
+    ----------
+    name, version, sources, extra
+        As for ``cached_tables``.
+
+    Returns
+    -------
+    str
+        32 hex digits. The order of ``sources`` does not change it.
+
+    Examples
+    --------
+    >>> from bureau_data.fetch import fetch
+    >>> from bureau_data.foret import DATASET
+    >>> record = fetch(DATASET).record
+    >>> key = cache_key("foret", "1", [record])
+    >>> len(key), key == cache_key("foret", "2", [record])
+    (32, False)
+    """
     digest = hashlib.sha256()
     parts = [str(FORMAT_VERSION), name, version, extra]
     parts += sorted(f"{record.dataset}:{record.sha256}" for record in sources)
@@ -64,7 +84,18 @@ def cache_key(name: str, version: str, sources: Sequence[ProvenanceRecord], extr
 
 
 def parsed_dir() -> Path:
-    """Return the folder of the parsed-table cache."""
+    """Return the folder of the parsed-table cache.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<cache>/parsed``, which may not exist yet.
+
+    Examples
+    --------
+    >>> parsed_dir().relative_to(get_settings().cache_dir).as_posix()
+    'parsed'
+    """
     return get_settings().cache_dir / "parsed"
 
 
@@ -317,6 +348,25 @@ def cached_tables(
     When the cache folder cannot be written, or a table cannot be stored in Parquet
     (for example columns of mixed types), the tables are returned without being cached
     and a warning is logged.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from bureau_data.fetch import fetch
+    >>> from bureau_data.foret import DATASET
+    >>> record = fetch(DATASET).record
+    >>> calls = []
+    >>> def build():
+    ...     calls.append("build")
+    ...     return {"t": pd.DataFrame({"x": pd.Categorical(["b", "a"], ordered=True)})}
+    >>> with mock.patch.dict(os.environ, {"BUREAU_DATA_CACHE_DIR": tempfile.mkdtemp()}):
+    ...     _ = cached_tables("exemple", "1", [record], build)["t"]
+    ...     again = cached_tables("exemple", "1", [record], build)["t"]
+    >>> calls, again["x"].cat.ordered, again["x"].tolist()
+    (['build'], True, ['b', 'a'])
+    >>> again.attrs["provenance"][0]["dataset"] == DATASET
+    True
     """
     key = cache_key(name, version, sources, extra)
     folder = parsed_dir() / f"{_UNSAFE_NAME_CHARS.sub('_', name).lstrip('.')}-{key}"
@@ -371,7 +421,32 @@ def cached_table(
     build: Callable[[], pd.DataFrame],
     extra: str = "",
 ) -> pd.DataFrame:
-    """Return the single table built by ``build()``, through ``cached_tables``."""
+    """Return the single table built by ``build()``, through ``cached_tables``.
+
+    Parameters
+    ----------
+    name, version, sources, extra
+        As for ``cached_tables``.
+    build
+        Function that parses the raw files and returns one DataFrame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, with ``attrs["provenance"]`` set.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from bureau_data.fetch import fetch
+    >>> from bureau_data.foret import DATASET
+    >>> record = fetch(DATASET).record
+    >>> with mock.patch.dict(os.environ, {"BUREAU_DATA_CACHE_DIR": tempfile.mkdtemp()}):
+    ...     df = cached_table("exemple", "1", [record], lambda: pd.DataFrame({"n": [1, 2]}))
+    >>> df["n"].sum()
+    np.int64(3)
+    """
     return cached_tables(name, version, sources, lambda: {"table": build()}, extra)["table"]
 
 
@@ -379,7 +454,25 @@ def cached_table(
 
 
 def list_entries() -> list[Path]:
-    """Return the entry folders of the parsed-table cache, sorted by name."""
+    """Return the entry folders of the parsed-table cache, sorted by name.
+
+    Returns
+    -------
+    list of pathlib.Path
+        One folder ``<name>-<key>`` per entry. An absent cache gives an empty list.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from bureau_data.fetch import fetch
+    >>> from bureau_data.foret import DATASET
+    >>> record = fetch(DATASET).record
+    >>> with mock.patch.dict(os.environ, {"BUREAU_DATA_CACHE_DIR": tempfile.mkdtemp()}):
+    ...     _ = cached_table("exemple", "1", [record], lambda: pd.DataFrame({"n": [1]}))
+    ...     print([folder.name.split("-")[0] for folder in list_entries()])
+    ['exemple']
+    """
     folder = parsed_dir()
     if not folder.is_dir():
         return []
@@ -387,7 +480,37 @@ def list_entries() -> list[Path]:
 
 
 def verify_entry(folder: Path) -> str | None:
-    """Read an entry back in full and return why it is damaged, or None when it is sound."""
+    """Read an entry back in full and return why it is damaged, or None when it is sound.
+
+    Parameters
+    ----------
+    folder
+        An entry folder, as ``list_entries`` returns it.
+
+    Returns
+    -------
+    str or None
+        The reason the entry is damaged, or None.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from bureau_data.fetch import fetch
+    >>> from bureau_data.foret import DATASET
+    >>> record = fetch(DATASET).record
+    >>> patch = mock.patch.dict(os.environ, {"BUREAU_DATA_CACHE_DIR": tempfile.mkdtemp()})
+    >>> _ = patch.start()
+    >>> _ = cached_table("exemple", "1", [record], lambda: pd.DataFrame({"n": [1]}))
+    >>> folder = list_entries()[0]
+    >>> verify_entry(folder) is None
+    True
+    >>> for parquet in folder.glob("*.parquet"):
+    ...     _ = parquet.write_bytes(b"abime")
+    >>> verify_entry(folder)
+    't0.parquet : 5 octets, trop court pour du Parquet'
+    >>> _ = patch.stop()
+    """
     try:
         meta = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
         sources = [ProvenanceRecord.from_dict(item) for item in meta.get("sources", [])]
@@ -398,7 +521,25 @@ def verify_entry(folder: Path) -> str | None:
 
 
 def clear_tables() -> int:
-    """Delete every entry of the parsed-table cache, and return how many were deleted."""
+    """Delete every entry of the parsed-table cache, and return how many were deleted.
+
+    Returns
+    -------
+    int
+        Number of entries deleted.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from bureau_data.fetch import fetch
+    >>> from bureau_data.foret import DATASET
+    >>> record = fetch(DATASET).record
+    >>> with mock.patch.dict(os.environ, {"BUREAU_DATA_CACHE_DIR": tempfile.mkdtemp()}):
+    ...     _ = cached_table("exemple", "1", [record], lambda: pd.DataFrame({"n": [1]}))
+    ...     print(clear_tables(), list_entries())
+    1 []
+    """
     deleted = 0
     for folder in list_entries():
         with filelock.FileLock(str(folder.with_name(folder.name + ".lock"))):
