@@ -257,7 +257,9 @@ def organes(legislature: int, *, source: str | None = None, code_type: str | Non
 
     Examples
     --------
-    >>> groupes = organes(17, code_type="GP")  # doctest: +SKIP
+    >>> groupes = organes(17, code_type="GP")
+    >>> len(groupes), sorted(groupes["libelle_abrege"])[:4]
+    (12, ['DR', 'Dem', 'EPR', 'EcoS'])
     """
     _, tables, records = _raw_tables(legislature, source)
     df = tables["organes"].drop(columns="fichier")
@@ -333,7 +335,9 @@ def mandats(
 
     Examples
     --------
-    >>> gp = mandats(16, type_organe="GP", only_legislature=True)  # doctest: +SKIP
+    >>> gp = mandats(16, type_organe="GP", only_legislature=True)
+    >>> len(gp), gp["acteur_uid"].nunique()
+    (1305, 618)
     """
     _, tables, records = _raw_tables(legislature, source)
     df = tables["mandats"].drop(columns="fichier")
@@ -410,6 +414,14 @@ def appartenances_groupes(legislature: int, *, source: str | None = None) -> pd.
     « Membre »), so two rows overlap. ``groupe_a_la_date`` keeps one group per deputy.
     Only the AMO20 export keeps ended memberships: in AMO10 and AMO50 each deputy has
     only the membership open on the export day.
+
+    Examples
+    --------
+    >>> df = appartenances_groupes(16)
+    >>> len(df)
+    1305
+    >>> df.loc[df["groupe_sigle"] == "LIOT", "acteur_uid"].nunique()
+    22
     """
     _, tables, records = _raw_tables(legislature, source)
     df = _group_mandates(tables, legislature)
@@ -472,6 +484,12 @@ def groupe_a_la_date(legislature: int, date: DateLike, *, source: str | None = N
     A deputy who leaves one group and joins another the same day is counted in the
     group joined. In the exports of active mandates (AMO10, AMO50), a date before the
     export misses memberships that had ended by the export day; a warning says so.
+
+    Examples
+    --------
+    >>> groupes = groupe_a_la_date(16, "2023-06-01")
+    >>> len(groupes), groupes["groupe_sigle"].value_counts().head(3).to_dict()
+    (577, {'RE': 171, 'RN': 88, 'LFI-NUPES': 75})
     """
     day = _timestamp(date)
     source, tables, records = _raw_tables(legislature, source)
@@ -505,6 +523,23 @@ def reference_date(legislature: int, *, source: str | None = None) -> pd.Timesta
     in the export. For an export of active mandates (AMO10, AMO50) it is close to the
     export day. For a closed legislature it is its last day (2024-06-09 for the AMO20 of
     the 16th legislature).
+
+    Parameters
+    ----------
+    legislature
+        15, 16 or 17.
+    source
+        Export to read (see the module table); None takes the legislature's default.
+
+    Returns
+    -------
+    pandas.Timestamp
+        Midnight of that day.
+
+    Examples
+    --------
+    >>> reference_date(16)
+    Timestamp('2024-06-09 00:00:00')
     """
     _, tables, _ = _raw_tables(legislature, source)
     return _reference_date(tables, legislature)
@@ -617,8 +652,8 @@ def deputes(legislature: int, date: DateLike | None = None, *, source: str | Non
 
     Examples
     --------
-    >>> df = deputes(16, "2023-06-01")  # doctest: +SKIP
-    >>> len(df)  # doctest: +SKIP
+    >>> df = deputes(16, "2023-06-01")
+    >>> len(df)
     577
     """
     source, tables, records = _raw_tables(legislature, source)
