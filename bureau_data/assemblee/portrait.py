@@ -59,7 +59,33 @@ def _require_columns(deputes: pd.DataFrame, columns: list[str], function: str) -
 
 
 def reference_day(deputes: pd.DataFrame) -> pd.Timestamp:
-    """Return the day a ``deputes`` table describes (``df.attrs["date"]``)."""
+    """Return the day a ``deputes`` table describes (``df.attrs["date"]``).
+
+    Parameters
+    ----------
+    deputes
+        Table returned by ``amo.deputes``.
+
+    Returns
+    -------
+    pandas.Timestamp
+        The day described.
+
+    Raises
+    ------
+    DataCheckError
+        When ``df.attrs`` has no ``date``, as for a table built by hand.
+
+    Examples
+    --------
+    >>> from bureau_data.assemblee.amo import deputes
+    >>> reference_day(deputes(16))
+    Timestamp('2024-06-09 00:00:00')
+    >>> reference_day(pd.DataFrame())
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.DataCheckError: Le tableau des députés n'indique pas sa date ...
+    """
     day = deputes.attrs.get("date")
     if day is None:
         raise DataCheckError(
@@ -98,7 +124,32 @@ def composition_par_groupe(deputes: pd.DataFrame) -> pd.DataFrame:
 
 
 def part_femmes(deputes: pd.DataFrame) -> float:
-    """Return the share of women among the deputies, in percent (NaN for an empty table)."""
+    """Return the share of women among the deputies, in percent (NaN for an empty table).
+
+    Parameters
+    ----------
+    deputes
+        Table returned by ``amo.deputes``, or any table with a ``sexe`` column of ``F`` and
+        ``H``.
+
+    Returns
+    -------
+    float
+        Percent of rows with ``sexe == "F"``.
+
+    Raises
+    ------
+    DataCheckError
+        When the ``sexe`` column is missing.
+
+    Examples
+    --------
+    >>> part_femmes(pd.DataFrame({"sexe": ["F", "H", "H", "H"]}))
+    25.0
+    >>> from bureau_data.assemblee.amo import deputes
+    >>> round(part_femmes(deputes(17)), 1)
+    36.2
+    """
     _require_columns(deputes, ["sexe"], "part_femmes")
     log_method("assemblee.femmes", *_METHOD_FEMMES)
     if len(deputes) == 0:
@@ -115,6 +166,25 @@ def part_femmes_par_groupe(deputes: pd.DataFrame) -> pd.DataFrame:
         One row per group, highest share of women first: ``groupe_uid``,
         ``groupe_sigle``, ``groupe_nom``, ``groupe_couleur``, ``deputes``, ``femmes``,
         ``hommes`` (int) and ``part_femmes`` (percent).
+
+    Parameters
+    ----------
+    deputes
+        Table returned by ``amo.deputes``.
+
+    Raises
+    ------
+    DataCheckError
+        When a group column or ``sexe`` is missing.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"groupe_uid": ["PO1", "PO1", "PO2"], "groupe_sigle": ["A", "A", "B"],
+    ...                    "groupe_nom": ["Alpha", "Alpha", "Bêta"], "groupe_couleur": [None] * 3,
+    ...                    "sexe": ["F", "H", "H"]})
+    >>> table = part_femmes_par_groupe(df)
+    >>> table[["groupe_sigle", "femmes", "hommes", "part_femmes"]].values.tolist()
+    [['A', 1, 1, 50.0], ['B', 0, 1, 0.0]]
     """
     _require_columns(deputes, [*_GROUP_KEYS, "sexe"], "part_femmes_par_groupe")
     frame = deputes[[*_GROUP_KEYS, "sexe"]].astype(object).fillna({"groupe_sigle": "sans groupe", "groupe_uid": ""})
@@ -168,6 +238,24 @@ def pyramide_des_ages(deputes: pd.DataFrame, *, width: int = 5,
         Indexed by ``tranche`` (ordered categorical « 25-29 », « 30-34 »…, youngest
         first, empty brackets between the youngest and oldest included), with the int
         columns ``femmes``, ``hommes`` and ``total``.
+
+    Raises
+    ------
+    DataCheckError
+        When ``width`` is below 1, a column is missing, or ``date`` is None and the table
+        has no ``attrs["date"]``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sexe": ["F", "H", "H"],
+    ...                    "date_naissance": pd.to_datetime(["1990-01-01", "1991-05-01",
+    ...                                                      "1970-03-01"])})
+    >>> pyramide_des_ages(df, width=10, date="2024-06-01")
+             femmes  hommes  total
+    tranche
+    30-39         1       1      2
+    40-49         0       0      0
+    50-59         0       1      1
     """
     if width < 1:
         raise DataCheckError(f"pyramide_des_ages : width doit être un entier positif, reçu {width!r}.")
@@ -215,6 +303,20 @@ def categories_socio_pro(deputes: pd.DataFrame, *, column: str = "famille_socio_
     pandas.DataFrame
         ``categorie``, ``deputes`` (int) and ``part`` (percent), most frequent first,
         then « Autres » and « Non renseignée » when present.
+
+    Raises
+    ------
+    DataCheckError
+        When ``column`` is neither of the two names or is missing from the table.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"famille_socio_pro": ["Cadres", "Cadres", "Employés", "Artisans", None]})
+    >>> categories_socio_pro(df, top=1)
+            categorie  deputes  part
+    0          Cadres        2  40.0
+    1          Autres        2  40.0
+    2  Non renseignée        1  20.0
     """
     if column not in {"famille_socio_pro", "categorie_socio_pro"}:
         raise DataCheckError(
@@ -250,6 +352,20 @@ def resume_legislatures(tables: Mapping[int, pd.DataFrame]) -> pd.DataFrame:
     pandas.DataFrame
         ``legislature``, ``date`` (the day described), ``deputes``, ``femmes``,
         ``part_femmes`` (percent), ``age_median`` and ``age_moyen`` (years).
+
+    Raises
+    ------
+    DataCheckError
+        When a table lacks ``attrs["date"]``, ``sexe`` or ``date_naissance``.
+
+    Examples
+    --------
+    >>> from bureau_data.assemblee.amo import deputes
+    >>> summary = resume_legislatures({16: deputes(16), 17: deputes(17)})
+    >>> summary.round({"part_femmes": 1, "age_moyen": 1})
+       legislature       date  deputes  femmes  part_femmes  age_median  age_moyen
+    0           16 2024-06-09      577     218         37.8        52.0       50.9
+    1           17 2025-11-14      575     208         36.2        52.0       50.8
     """
     rows = []
     for legislature, deputes in tables.items():
