@@ -268,6 +268,14 @@ def questions() -> pd.DataFrame:
         Columns ``theme_number``, ``theme``, ``question_id``, ``question_number``,
         ``text`` (string, without HTML tags), ``open`` (bool, True for a free-text
         question) and ``respondents`` (Int64, respondents who answered it).
+
+    Examples
+    --------
+    >>> df = questions()
+    >>> len(df), int(df["open"].sum())
+    (38, 5)
+    >>> df.groupby("theme_number").size().tolist()
+    [1, 9, 10, 5, 9, 4]
     """
     return _response_tables()["questions"]
 
@@ -363,6 +371,12 @@ def analyses_crowdsourcing() -> pd.DataFrame:
     Only the open questions of themes 2 to 5 were analysed. ``question_text`` lost its
     apostrophes in the source (``dautres``, ``limage``); use ``questions()`` for the
     official wording.
+
+    Examples
+    --------
+    >>> df = analyses_crowdsourcing()
+    >>> len(df), sorted(df["theme_number"].unique().tolist())
+    (787, [2, 3, 4, 5])
     """
     fetched = fetch(ANALYSES_DATASET)
     return cached_tables("consultation-analyses", _PARSER_VERSION, [fetched.record],
@@ -379,6 +393,12 @@ def syntheses_crowdsourcing() -> pd.DataFrame:
         ``theme``, ``respondent``, ``question_id``, ``question_text``, ``text`` (the
         contribution), ``synthese`` (string, the summary) and ``affirmation`` (category:
         the kind of statement the summary makes).
+
+    Examples
+    --------
+    >>> df = syntheses_crowdsourcing()
+    >>> len(df), df["affirmation"].value_counts().index[0]
+    (1808, "des analyses ou proposition d'ordre général")
     """
     fetched = fetch(SYNTHESES_DATASET)
     return cached_tables("consultation-syntheses", _PARSER_VERSION, [fetched.record],

@@ -187,6 +187,13 @@ def hospitalisations_par_sexe() -> pd.DataFrame:
     -----
     Men plus women can be lower than the ``sexe = 0`` total of the same day, because
     some patients' sex is not recorded. Use ``hospitalisations()`` for totals.
+
+    Examples
+    --------
+    >>> df = hospitalisations_par_sexe()
+    >>> paris = df[(df.dep == "75") & (df.jour == "2020-04-14")].set_index("sexe")
+    >>> paris["hosp"].astype(int).to_dict()
+    {'hommes': 1890, 'femmes': 1364}
     """
     return _hospital_tables()["par_sexe"]
 
@@ -459,5 +466,12 @@ def vaccination_regions() -> pd.DataFrame:
     no shape in the geography files. People whose région is unknown are in no row:
     on 2023-05-03 the régions add up to 52 727 296 first doses, 96.4 % of the
     national 54 672 496.
+
+    Examples
+    --------
+    >>> df = vaccination_regions()
+    >>> last = df[df.jour == df.jour.max()]
+    >>> last["reg"].nunique(), int(last["n_cum_dose1"].sum())
+    (20, 52727296)
     """
     return _vaccination(VACCINATION_REGIONS_DATASET, "reg")
