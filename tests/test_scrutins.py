@@ -483,3 +483,25 @@ def test_read_archive_from_zip(tmp_path):
     tables = S.read_archive(archive)
     assert tables["scrutins"]["fichier"].tolist() == ["json/VTANR5L16V900001.json"]
     assert len(tables["positions"]) == 3
+
+
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    ("numPlace", "douze", r"json/VTANR5L16V900002\.json : Champ votant\.numPlace : nombre entier attendu, trouvé 'douze'"),
+    ("parDelegation", "peut-être", r"json/VTANR5L16V900002\.json : Champ votant\.parDelegation : valeur booléenne"),
+])
+def test_bad_voter_value_names_file(field, value, expected):
+    # Columns are typed whole; the error still names the file of the bad value, here the second one.
+    good = _scrutin(1, _groupe("PO900010", pours=[_voter("PA900001", numPlace="1")]))
+    bad = _scrutin(2, _groupe("PO900010", pours=[_voter("PA900002", numPlace="2"),
+                                                 _voter("PA900003", **{field: value})]))
+    with pytest.raises(SchemaError, match=expected) as caught:
+        _read([good, bad])
+    assert caught.value.path == "json/VTANR5L16V900002.json"
+    assert caught.value.field == f"votant.{field}"
+
+
+def test_bad_total_names_file():
+    synthese = {"decompte": {"pour": "12", "contre": "beaucoup", "abstentions": "0", "nonVotants": "0"}}
+    documents = [_scrutin(1, _groupe("PO900010")), _scrutin(2, _groupe("PO900010"), synthese=synthese)]
+    with pytest.raises(SchemaError, match=r"json/VTANR5L16V900002\.json : Champ syntheseVote\.decompte\.contre"):
+        _read(documents)

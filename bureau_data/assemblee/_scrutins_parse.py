@@ -25,7 +25,7 @@ import logging
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -370,28 +370,6 @@ def _add_unknown_section(cols: _Columns, name: str, key: str, section: Any) -> N
         cols.unknown_sections.append((name, key, count))
 
 
-def _check_raw_values(cols: _Columns, groupe_start: int, voter_start: int) -> None:
-    """Raise SchemaError for a count or voter value of the last scrutin that cannot be typed.
-
-    Counts and voter fields are typed a whole column at a time when the tables are
-    built, where the file of a bad value is no longer known. This check reads only
-    the values of one scrutin, with a fast path for the usual clean strings.
-    """
-    checks = [(f"syntheseVote.decompte.{column}", cols.scrutins[column][-1:]) for column in COUNT_COLUMNS.values()]
-    checks.append(("groupe.nombreMembresGroupe", cols.groupes["nombre_membres"][groupe_start:]))
-    checks += [(f"groupe.vote.decompteVoix.{column}", cols.groupes[column][groupe_start:])
-               for column in COUNT_COLUMNS.values()]
-    checks.append(("votant.numPlace", [voter[3] for voter in cols.voters[voter_start:]]))
-    for field, values in checks:
-        present = [value for value in values if value is not None]
-        if _parse_ints(present) is None:
-            for value in present:
-                _int(value, field)
-    for voter in cols.voters[voter_start:]:
-        if voter[2] is not None and voter[2] not in ("true", "false"):
-            _bool(voter[2], "votant.parDelegation")
-
-
 def _add_mises_au_point(cols: _Columns, uid: str | None, block: Any, name: str) -> None:
     if is_nil(block) or not isinstance(block, Mapping):
         return
@@ -443,10 +421,8 @@ def parse_document(cols: _Columns, raw: bytes | Mapping[str, Any], name: str) ->
             "Ce fichier n'est pas un scrutin de l'Assemblée nationale au format JSON.",
             path=name, field="scrutin", found=str(found),
         )
-    groupe_start, voter_start = len(cols.groupes["scrutin_uid"]), len(cols.voters)
     try:
         _add_scrutin(cols, scrutin, name)
-        _check_raw_values(cols, groupe_start, voter_start)
     except SchemaError as exc:
         if exc.path:
             raise
@@ -502,16 +478,42 @@ def _parse_ints(values: list[Any]) -> np.ndarray | None:
     return numbers if len(numbers) == len(values) else None
 
 
-def _nullable_int(values: list[Any], dtype: Any = "Int64", field: str = "") -> pd.Series:
-    """Return integers from raw values (numeric strings, nil objects, None) as a nullable column."""
+def _bad_value(values: Any, field: str, check: Callable[[Any, str], Any],
+               locate: Callable[[int], str] | None) -> SchemaError:
+    """Return the error for the first value of ``values`` that ``check`` rejects, naming its file.
+
+    Columns are typed whole, for speed; only when that fails are the values read one by
+    one, to find which file and field hold the bad one.
+    """
+    for index, value in enumerate(values):
+        try:
+            check(value, field)
+        except SchemaError as exc:
+            if locate is None:
+                return exc
+            file = locate(index)
+            return SchemaError(f"{file} : {exc}", path=file, field=exc.field, found=exc.found)
+    return SchemaError(f"Champ {field} : valeur invalide.", field=field, found="?")
+
+
+def _nullable_int(values: list[Any], dtype: Any = "Int64", field: str = "",
+                  locate: Callable[[int], str] | None = None) -> pd.Series:
+    """Return integers from raw values (numeric strings, nil objects, None) as a nullable column.
+
+    Raises ``SchemaError`` naming the file (through ``locate``) and the field of the first
+    value that is not an integer.
+    """
     numbers = _parse_ints(values)
     if numbers is not None:
         return pd.Series(numbers).astype(dtype)
     try:
         array = pa.array(values, type=pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        return pd.Series(pd.array([_int(value) for value in values], dtype=dtype))
-    return _arrow_int(array, field, dtype)
+        try:
+            return pd.Series(pd.array([_int(value, field) for value in values], dtype=dtype))
+        except SchemaError:
+            raise _bad_value(values, field, _int, locate) from None
+    return _arrow_int(array, field, dtype, locate)
 
 
 def _category(values: list[Any], field: str) -> pd.Categorical:
@@ -524,7 +526,7 @@ VOTER_FIELDS = ("acteurRef", "mandatRef", "parDelegation", "numPlace", "causePos
 _VOTER_STRUCT = pa.struct([(field, pa.string()) for field in VOTER_FIELDS])
 
 
-def _voter_array(voters: list[tuple[Any, ...]]) -> pa.StructArray:
+def _voter_array(voters: list[tuple[Any, ...]], locate: Callable[[int], str] | None = None) -> pa.StructArray:
     """Return the voters' raw values as an Arrow struct array of strings.
 
     Arrow converts the tuples in C. A value that is not a string (an ``xsi:nil`` object,
@@ -533,8 +535,18 @@ def _voter_array(voters: list[tuple[Any, ...]]) -> pa.StructArray:
     try:
         return pa.array(voters, type=_VOTER_STRUCT)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        normalised = [tuple(_text(value) for value in voter) for voter in voters]
-        return pa.array(normalised, type=_VOTER_STRUCT)
+        pass
+    normalised = []
+    for index, voter in enumerate(voters):
+        try:
+            normalised.append(tuple(_text(value, f"votant.{field}") for value, field in zip(
+                voter, VOTER_FIELDS, strict=True)))
+        except SchemaError as exc:
+            if locate is None:
+                raise
+            file = locate(index)
+            raise SchemaError(f"{file} : {exc}", path=file, field=exc.field, found=exc.found) from None
+    return pa.array(normalised, type=_VOTER_STRUCT)
 
 
 def _string_array(values: list[Any]) -> pa.Array:
@@ -550,24 +562,23 @@ def _arrow_category(array: pa.Array) -> pd.Categorical:
     return pd.Categorical.from_codes(codes.astype(np.int32), categories=categories)
 
 
-def _arrow_bool(array: pa.Array, field: str) -> pd.Series:
-    values = set(pc.unique(array).to_pylist()) - {None}
-    unexpected = sorted(values - set(_BOOL))
-    if unexpected:
-        raise SchemaError(
-            f"Champ {field} : valeur booléenne attendue (true/false), trouvé {unexpected[:5]}.",
-            field=field, found=repr(unexpected[:5]),
-        )
+def _arrow_bool(array: pa.Array, field: str, locate: Callable[[int], str] | None = None) -> pd.Series:
+    valid = pc.is_in(array, value_set=pa.array(list(_BOOL), type=pa.string()))
+    bad = pc.and_(pc.invert(pc.fill_null(valid, True)), pc.is_valid(array))
+    if pc.any(bad).as_py():
+        index = int(np.flatnonzero(bad.to_numpy(zero_copy_only=False))[0])
+        raise _bad_value([array[index].as_py()], field, _bool,
+                         None if locate is None else lambda _: locate(index))
     mask = array.is_null().to_numpy(zero_copy_only=False)
     data = pc.fill_null(pc.equal(array, "true"), False).to_numpy(zero_copy_only=False)
     return pd.Series(pd.arrays.BooleanArray(data, mask))
 
 
-def _arrow_int(array: pa.Array, field: str, dtype: Any) -> pd.Series:
+def _arrow_int(array: pa.Array, field: str, dtype: Any, locate: Callable[[int], str] | None = None) -> pd.Series:
     try:
         numbers = pc.cast(pc.utf8_trim_whitespace(array), pa.int64())
-    except pa.ArrowInvalid as exc:
-        raise SchemaError(f"Champ {field} : nombre entier attendu ({exc}).", field=field, found="texte") from exc
+    except pa.ArrowInvalid:
+        raise _bad_value(array.to_pylist(), field, _int, locate) from None
     mask = numbers.is_null().to_numpy(zero_copy_only=False)
     data = pc.fill_null(numbers, 0).to_numpy(zero_copy_only=False)
     return pd.Series(pd.arrays.IntegerArray(data, mask)).astype(dtype)
@@ -576,10 +587,17 @@ def _arrow_int(array: pa.Array, field: str, dtype: Any) -> pd.Series:
 def scrutins_frame(cols: _Columns) -> pd.DataFrame:
     """Return the scrutins table (typed, before ``adopte`` is derived)."""
     raw = cols.scrutins
+
+    def file_of(index: int) -> str:
+        return str(raw["fichier"][index])
+
+    def integers(column: str, field: str, dtype: str = "Int64") -> pd.Series:
+        return _nullable_int(raw[column], dtype, field, file_of)
+
     df = pd.DataFrame({
         "uid": _strings(raw["uid"]),
-        "numero": _nullable_int(raw["numero"]),
-        "legislature": _nullable_int(raw["legislature"], "Int8"),
+        "numero": integers("numero", "numero"),
+        "legislature": integers("legislature", "legislature", "Int8"),
         "organe_uid": _strings(raw["organe_uid"]),
         "session_uid": _strings(raw["session_uid"]),
         "seance_uid": _strings(raw["seance_uid"]),
@@ -597,14 +615,10 @@ def scrutins_frame(cols: _Columns) -> pd.DataFrame:
         "sort_code": _strings(raw["sort_code"]),
         "sort_libelle": _strings(raw["sort_libelle"]),
         "annonce": _strings(raw["annonce"]),
-        "majorite_requise": _nullable_int(raw["majorite_requise"]),
-        "pour": _nullable_int(raw["pour"]),
-        "contre": _nullable_int(raw["contre"]),
-        "abstentions": _nullable_int(raw["abstentions"]),
-        "non_votants": _nullable_int(raw["non_votants"]),
-        "non_votants_volontaires": _nullable_int(raw["non_votants_volontaires"]),
-        "votants": _nullable_int(raw["votants"]),
-        "exprimes": _nullable_int(raw["exprimes"]),
+        "majorite_requise": integers("majorite_requise", "syntheseVote.nbrSuffragesRequis"),
+        **{column: integers(column, f"syntheseVote.decompte.{column}") for column in COUNT_COLUMNS.values()},
+        "votants": integers("votants", "syntheseVote.nombreVotants"),
+        "exprimes": integers("exprimes", "syntheseVote.suffragesExprimes"),
         "fichier": _strings(raw["fichier"]),
     })
     return df
@@ -613,22 +627,34 @@ def scrutins_frame(cols: _Columns) -> pd.DataFrame:
 def groupes_frame(cols: _Columns) -> pd.DataFrame:
     """Return the per-scrutin, per-group published counts."""
     raw = cols.groupes
+    files = dict(zip(cols.scrutins["uid"], cols.scrutins["fichier"], strict=True))
+
+    def file_of(index: int) -> str:
+        return str(files.get(raw["scrutin_uid"][index], raw["scrutin_uid"][index]))
+
     position_code = {position: i for i, position in enumerate(POSITIONS)}
     majority = np.array([position_code.get(value, -1) for value in raw["position_majoritaire"]], dtype=np.int8)
     return pd.DataFrame({
         "scrutin_uid": _arrow_category(_string_array(raw["scrutin_uid"])),
         "groupe_uid": _arrow_category(_string_array(raw["groupe_uid"])),
-        "nombre_membres": _nullable_int(raw["nombre_membres"], field="nombreMembresGroupe"),
+        "nombre_membres": _nullable_int(raw["nombre_membres"], "Int64", "groupe.nombreMembresGroupe", file_of),
         "position_majoritaire": pd.Categorical.from_codes(
             majority, dtype=pd.CategoricalDtype(list(POSITIONS), ordered=True)),
-        **{column: _nullable_int(raw[column], field=f"decompteVoix.{column}") for column in COUNT_COLUMNS.values()},
+        **{column: _nullable_int(raw[column], "Int64", f"groupe.vote.decompteVoix.{column}", file_of)
+           for column in COUNT_COLUMNS.values()},
     })
 
 
 def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
     """Return one row per recorded individual position."""
-    voters = _voter_array(cols.voters)
     lengths = np.asarray(cols.run_length, dtype=np.int64)
+    ends = np.cumsum(lengths)
+
+    def file_of(index: int) -> str:
+        run = int(np.searchsorted(ends, index, side="right"))
+        return str(cols.scrutins["fichier"][cols.run_scrutin[run]])
+
+    voters = _voter_array(cols.voters, file_of)
     # A uid present twice (reported by the checks) maps to one category.
     uids = pd.Index(scrutin_uids, dtype="object")
     scrutin_categories = uids.unique()
@@ -646,11 +672,11 @@ def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
         "groupe_uid": pd.Categorical.from_codes(groupe_codes, dtype=groupe_runs.dtype),
         "position": pd.Categorical.from_codes(
             position_codes, dtype=pd.CategoricalDtype(list(POSITIONS), ordered=True)),
-        "par_delegation": _arrow_bool(voters.field("parDelegation"), "parDelegation"),
+        "par_delegation": _arrow_bool(voters.field("parDelegation"), "votant.parDelegation", file_of),
         "cause_code": cause,
         "cause_libelle": cause.rename_categories(
             {code: CAUSES.get(code, f"inconnue ({code})") for code in cause.categories}),
-        "num_place": _arrow_int(voters.field("numPlace"), "numPlace", "Int16"),
+        "num_place": _arrow_int(voters.field("numPlace"), "votant.numPlace", "Int16", file_of),
     })
 
 
