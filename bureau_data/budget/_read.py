@@ -54,7 +54,18 @@ LAYOUT_LABELS = {
 
 @dataclass
 class RawTable:
-    """Text cells of a budget file, its layout and what the reader detected."""
+    """Text cells of a budget file, its layout and what the reader detected.
+
+    Examples
+    --------
+    >>> from bureau_data.budget import sources
+    >>> from bureau_data.fetch import fetch
+    >>> raw = read_budget_file(fetch(sources.PLF_FILES[2019]).path)
+    >>> raw.layout, raw.name, len(raw.frame)
+    ('mpa_2019', 'plf2019-bg-msn-dest.csv', 777)
+    >>> raw.column("code programme", "programme").iloc[0]
+    '348'
+    """
 
     frame: pd.DataFrame
     layout: str
@@ -84,16 +95,45 @@ class RawTable:
 
 
 def fold(name: str) -> str:
+    """Return a header cell as ``LAYOUTS`` lists it: cleaned by ``clean_header``, case-folded.
+
+    Examples
+    --------
+    >>> fold(' "Code  Programme" ')
+    'code programme'
+    """
     return clean_header(name).casefold()
 
 
 def detect_layout(columns: list[str], name: str) -> str:
     """Return the layout key of a budget file from its header.
 
+    Parameters
+    ----------
+    columns
+        The header cells of the file, as read.
+    name
+        File name, used in the error message.
+
+    Returns
+    -------
+    str
+        A key of ``LAYOUTS``, such as ``"mpa_2019"``.
+
     Raises
     ------
     SchemaError
         When no known layout matches, naming the file and the columns found.
+
+    Examples
+    --------
+    >>> detect_layout(["Mission", "Programme", "Action", "Sous-action", "Libellé SSA", "CPPLF"],
+    ...               "PLF2015-BG-Msn-Dest.csv")
+    'destination_2014'
+    >>> detect_layout(["Mission", "Montant"], "inconnu.csv")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.SchemaError: Format de fichier budgétaire inconnu : inconnu.csv. ...
     """
     found = {fold(c) for c in columns}
     if "sous_action" in found or "sous-action" in found:
@@ -111,7 +151,34 @@ def detect_layout(columns: list[str], name: str) -> str:
 
 
 def read_budget_file(path: Path, *, name: str | None = None) -> RawTable:
-    """Read a budget CSV file as text and detect its layout."""
+    """Read a budget CSV file as text and detect its layout.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    name
+        File name used in messages; None takes ``path.name``.
+
+    Returns
+    -------
+    RawTable
+        Every cell as text (``string`` dtype), with the lines above the header in
+        ``metadata``.
+
+    Raises
+    ------
+    SchemaError
+        When the file cannot be read as CSV or its layout is unknown.
+
+    Examples
+    --------
+    >>> from bureau_data.budget import sources
+    >>> from bureau_data.fetch import fetch
+    >>> raw = read_budget_file(fetch(sources.PLF_FILES[2015]).path)
+    >>> raw.layout, raw.metadata[:2]
+    ('destination_2014', ['Gestion;2015', 'Type Budget;Budget général'])
+    """
     label = name or path.name
     df = read_csv_fr(path, numbers=None, total_pattern=None, name=label)
     layout = detect_layout(list(df.columns), label)
@@ -121,7 +188,28 @@ def read_budget_file(path: Path, *, name: str | None = None) -> RawTable:
 
 
 def metadata_value(metadata: list[str], key: str) -> str | None:
-    """Return the value of a ``Key;value`` line above the header (``Gestion;2015``)."""
+    """Return the value of a ``Key;value`` line above the header (``Gestion;2015``).
+
+    Parameters
+    ----------
+    metadata
+        The lines above the header, as in ``RawTable.metadata``.
+    key
+        The key, compared case-insensitively.
+
+    Returns
+    -------
+    str or None
+        The first cell after the key, or None when no line has the key or its value is
+        empty.
+
+    Examples
+    --------
+    >>> metadata_value(["Source;Direction du budget", "Gestion;2015;"], "gestion")
+    '2015'
+    >>> metadata_value(["Gestion;"], "Gestion") is None
+    True
+    """
     for line in metadata:
         head, _, rest = line.partition(";")
         if head.strip().casefold() == key.casefold():
@@ -137,6 +225,24 @@ def normalise_code(values: pd.Series, width: int = 0) -> pd.Series:
 
     ``width`` pads numeric codes with zeros; 0 leaves their length as is. Text codes
     (``DA``, ``MIN01``) are kept. Empty cells become ``<NA>``.
+
+    Parameters
+    ----------
+    values
+        The codes as read.
+    width
+        Length numeric codes are padded to with leading zeros. A longer numeric code
+        loses its leading zeros down to this length.
+
+    Returns
+    -------
+    pandas.Series
+        Codes of the ``string`` dtype, with the index of ``values``.
+
+    Examples
+    --------
+    >>> normalise_code(pd.Series(["7.0", "178", "", "DA", "004"]), 2).tolist()
+    ['07', '178', <NA>, 'DA', '04']
     """
     def one(value: object) -> object:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):

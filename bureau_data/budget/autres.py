@@ -124,6 +124,12 @@ def execution_2017_ministeres() -> pd.DataFrame:
         year, budget_type (CAS), ministry_code, ministry, programme_code, programme,
         action_code, action, titre_code (1 to 7), cp (euros), source. One row per
         filled cell of the T1…T7 columns.
+
+    Examples
+    --------
+    >>> df = execution_2017_ministeres()
+    >>> sorted(df["titre_code"].unique()), float(round(df["cp"].sum() / 1e9, 3))
+    (['2', '3', '5', '6', '7'], 77.441)
     """
     file = fetch(sources.EXECUTION_MINISTRY_FILE)
     return cache.cached_table("budget-execution-ministeres", RECETTES_VERSION, [file.record],

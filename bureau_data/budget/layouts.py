@@ -22,7 +22,20 @@ logger = logging.getLogger(__name__)
 
 
 class BudgetRepairWarning(UserWarning):
-    """Rows of a budget file were dropped or repaired while loading."""
+    """Rows of a budget file were dropped or repaired while loading.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from bureau_data.budget.lines import choose_2017
+    >>> destination = pd.DataFrame({"mission": ["Défense"]})
+    >>> nature = pd.DataFrame({"mission": ["Défense", "Justice"]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     chosen = choose_2017(destination, nature, "PLF2017-BG-Msn-Dest.csv")
+    >>> caught[0].category is BudgetRepairWarning, chosen is nature
+    (True, True)
+    """
 
 
 # Amount headers of the 2014-2018 files: AELF 2014 (previous LFI), AEPLF, AEAMT
@@ -97,6 +110,44 @@ def drop_action_totals(frame: pd.DataFrame, raw: RawTable, amount_columns: list[
     sub-actions, or ``DataCheckError`` is raised. The previous year's LFI columns are
     restated in the new sub-action structure and a few totals differ from their
     sub-actions; those differences are counted in the warning.
+
+    Parameters
+    ----------
+    frame
+        Budget lines with ``programme_code``, ``action_code``, ``sous_action_code`` and the
+        amount columns.
+    raw
+        The file the lines come from, named in messages.
+    amount_columns
+        Amount columns compared between a total row and its sub-actions.
+    checked_columns
+        Those of ``amount_columns`` where a difference raises.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` without the total rows. A ``BudgetRepairWarning`` gives their count.
+
+    Raises
+    ------
+    DataCheckError
+        When a total row differs from its sub-actions by more than 1 € in a checked column.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> frame = pd.DataFrame({"programme_code": ["178"] * 3, "action_code": ["01"] * 3,
+    ...                       "sous_action_code": ["01", "02", "00"], "cp": [1.0, 2.0, 3.0]})
+    >>> raw = RawTable(frame=frame, layout="destination_2014", name="PLF2015-BG-Msn-Dest.csv",
+    ...                metadata=[], lines=[5, 6, 7])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     kept = drop_action_totals(frame, raw, ["cp"], ["cp"])
+    >>> kept["sous_action_code"].tolist()
+    ['01', '02']
+    >>> print(caught[0].message)
+    PLF2015-BG-Msn-Dest.csv : 1 lignes « total d'action » retirées (somme de leurs
+    sous-actions, elles compteraient les crédits deux fois).
     """
     key = ["programme_code", "action_code"]
     ssa = frame["sous_action_code"]
@@ -140,7 +191,42 @@ def _split_special_accounts(programmes: pd.Series) -> pd.Series:
 
 
 def build_destination_2014(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
-    """Budget lines of the 2014-2018 « Msn-Dest » and « Msn-Nat » files."""
+    """Budget lines of the 2014-2018 « Msn-Dest » and « Msn-Nat » files.
+
+    Parameters
+    ----------
+    raw
+        The file, as ``read_budget_file`` returns it.
+    edition
+        PLF year of the file, from the catalogue. A different year in the file raises.
+    hint
+        Budget type the catalogue gives the file, used when the file says « (Plusieurs
+        éléments) ».
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``LINE_COLUMNS`` the file gives, one row per line and phase: the
+        PLF of ``edition`` and the LFI of the year before.
+
+    Raises
+    ------
+    SchemaError
+        When a column is missing, the budget type is unknown or the year differs.
+
+    Examples
+    --------
+    >>> from bureau_data.budget import sources
+    >>> from bureau_data.budget._read import read_budget_file
+    >>> from bureau_data.fetch import fetch
+    >>> raw = read_budget_file(fetch(sources.PLF_FILES[2018]).path)
+    >>> lines = build_destination_2014(raw, 2018)
+    >>> (lines.groupby(["phase", "year"], observed=True)["cp"].sum() / 1e9).round(3)
+    phase  year
+    LFI    2017    427.369
+    PLF    2018    440.964
+    Name: cp, dtype: float64
+    """
     _edition(raw, edition, metadata_value(raw.metadata, "gestion"))
     budget = _budget_type(metadata_value(raw.metadata, "type budget"), raw, hint)
     frame = pd.DataFrame({
@@ -195,7 +281,27 @@ def build_destination_2014(raw: RawTable, edition: int, hint: str | None = None)
 
 
 def build_mpa_2019(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
-    """Budget lines of the 2019 files (one header line, codes and labels)."""
+    """Budget lines of the 2019 files (one header line, codes and labels).
+
+    Parameters
+    ----------
+    raw, edition, hint
+        As for ``build_destination_2014``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``LINE_COLUMNS`` the file gives, one row per PLF line.
+
+    Examples
+    --------
+    >>> from bureau_data.budget import sources
+    >>> from bureau_data.budget._read import read_budget_file
+    >>> from bureau_data.fetch import fetch
+    >>> lines = build_mpa_2019(read_budget_file(fetch(sources.PLF_FILES[2019]).path), 2019)
+    >>> len(lines), float(round(lines["cp"].sum() / 1e9, 3))
+    (750, 464.479)
+    """
     phase_cells = _text(raw, "phase").dropna().unique()
     for cell in phase_cells:
         _edition(raw, edition, cell)
@@ -229,7 +335,28 @@ def _split_code(series: pd.Series, part: int, raw: RawTable, field: str) -> pd.S
 
 
 def build_codes_2020(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
-    """Budget lines of the 2020-2023 files (codes only) and of the 2025 file."""
+    """Budget lines of the 2020-2023 files (codes only) and of the 2025 file.
+
+    Parameters
+    ----------
+    raw, edition, hint
+        As for ``build_destination_2014``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``LINE_COLUMNS`` the file gives, one row per PLF line, for every
+        budget type of the file. Labels are filled later from the nomenclatures.
+
+    Examples
+    --------
+    >>> from bureau_data.budget import sources
+    >>> from bureau_data.budget._read import read_budget_file
+    >>> from bureau_data.fetch import fetch
+    >>> lines = build_codes_2020(read_budget_file(fetch(sources.PLF_FILES[2022]).path), 2022)
+    >>> "programme" in lines.columns, sorted(lines["budget_type"].unique())
+    (False, ['BA', 'BG', 'CAS', 'CCF'])
+    """
     for cell in _text(raw, "exercice").dropna().unique():
         _edition(raw, edition, normalise_code(pd.Series([cell])).iloc[0])
     laws = set(_text(raw, "loi").dropna().unique())
@@ -264,7 +391,28 @@ def build_codes_2020(raw: RawTable, edition: int, hint: str | None = None) -> pd
 
 
 def build_api_2024(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
-    """Budget lines of the 2024 export (codes and labels, no year column)."""
+    """Budget lines of the 2024 export (codes and labels, no year column).
+
+    Parameters
+    ----------
+    raw, edition, hint
+        As for ``build_destination_2014``. The year is ``edition``, since the file has no
+        year column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``LINE_COLUMNS`` the file gives, one row per PLF line.
+
+    Examples
+    --------
+    >>> from bureau_data.budget import sources
+    >>> from bureau_data.budget._read import read_budget_file
+    >>> from bureau_data.fetch import fetch
+    >>> lines = build_api_2024(read_budget_file(fetch(sources.PLF_FILES[2024]).path), 2024)
+    >>> len(lines), float(round(lines["cp"].sum() / 1e9, 3))
+    (2392, 812.095)
+    """
     action = _text(raw, "action")
     frame = pd.DataFrame({
         "budget_type": _text(raw, "type mission").str.upper(),
@@ -287,7 +435,29 @@ def build_api_2024(raw: RawTable, edition: int, hint: str | None = None) -> pd.D
 
 
 def build_execution_2017(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
-    """Executed CP of 2017 by mission, programme, action, sub-action and nature."""
+    """Executed CP of 2017 by mission, programme, action, sub-action and nature.
+
+    Parameters
+    ----------
+    raw, edition, hint
+        As for ``build_destination_2014``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``LINE_COLUMNS`` the file gives, phase ``exécution``, with CP only
+        (``ae`` is NaN).
+
+    Examples
+    --------
+    >>> from bureau_data.budget import sources
+    >>> from bureau_data.budget._read import read_budget_file
+    >>> from bureau_data.fetch import fetch
+    >>> raw = read_budget_file(fetch(sources.EXECUTION_FILES["BG"]).path)
+    >>> lines = build_execution_2017(raw, 2017)
+    >>> bool(lines["ae"].isna().all()), float(round(lines["cp"].sum() / 1e9, 3))
+    (True, 439.348)
+    """
     for cell in _text(raw, "année rap").dropna().unique():
         _edition(raw, edition, cell)
     types = _text(raw, "type de budget (hors budgets annexes)").dropna().unique()
@@ -320,7 +490,29 @@ def build_execution_2017(raw: RawTable, edition: int, hint: str | None = None) -
 
 
 def build_ministeres_2014(raw: RawTable, edition: int, hint: str | None = None) -> pd.DataFrame:
-    """Budget lines of the 2014 file by ministry, mission, programme, action and titre."""
+    """Budget lines of the 2014 file by ministry, mission, programme, action and titre.
+
+    Parameters
+    ----------
+    raw, edition, hint
+        As for ``build_destination_2014``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``LINE_COLUMNS`` the file gives, with ``ministry_code`` and
+        ``ministry``, one row per line and phase.
+
+    Examples
+    --------
+    >>> from bureau_data.budget import sources
+    >>> from bureau_data.budget._read import read_budget_file
+    >>> from bureau_data.fetch import fetch
+    >>> raw = read_budget_file(fetch(sources.MINISTRY_FILE_2014).path)
+    >>> lines = build_ministeres_2014(raw, 2014)
+    >>> lines["ministry"].nunique()
+    18
+    """
     frame = pd.DataFrame({
         "budget_type": "BG",
         "ministry_code": normalise_code(_text(raw, "code ministère"), 2),
@@ -361,6 +553,36 @@ def build_lines(raw: RawTable, edition: int, hint: str | None = None) -> pd.Data
 
     ``hint`` is the budget type the catalogue gives the file (BG, BA, CS, CCF), used
     when the file itself does not say.
+
+    Parameters
+    ----------
+    raw
+        The file, as ``read_budget_file`` returns it.
+    edition
+        PLF year of the file, from the catalogue.
+    hint
+        Budget type the catalogue gives the file, or None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The lines of the layout's builder, with the file name in ``source``.
+
+    Raises
+    ------
+    SchemaError
+        When the layout has no budget lines (nomenclature, revenue) or the file does not
+        have the layout's shape.
+
+    Examples
+    --------
+    >>> from bureau_data.budget import sources
+    >>> from bureau_data.budget._read import read_budget_file
+    >>> from bureau_data.fetch import fetch
+    >>> lines = build_lines(read_budget_file(fetch(sources.PLF_FILES[2025]).path), 2025)
+    >>> general = lines[lines["budget_type"] == "BG"]
+    >>> float(round(general["cp"].sum() / 1e9, 3)), lines["source"].iloc[0]
+    (594.036, 'plf_2025_depenses.csv')
     """
     builder = BUILDERS.get(raw.layout)
     if builder is None:

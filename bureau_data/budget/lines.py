@@ -37,6 +37,28 @@ def choose_2017(destination: pd.DataFrame, nature: pd.DataFrame, name: str) -> p
     The published ``PLF2017-BG-Msn-Dest.csv`` stops after 6 of the 32 missions. When the
     destination file's missions are a strict subset of the nature file's, the nature
     file (by action and spending category, without sub-actions) is used instead.
+
+    Parameters
+    ----------
+    destination
+        Lines of the PLF 2017 destination file.
+    nature
+        Lines of the PLF 2017 nature file.
+    name
+        Name of the destination file, for the warning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``destination`` or ``nature``, unchanged. Choosing ``nature`` emits a
+        ``BudgetRepairWarning``.
+
+    Examples
+    --------
+    >>> destination = pd.DataFrame({"mission": ["Défense", "Justice"]})
+    >>> nature = pd.DataFrame({"mission": ["Défense", "Justice"]})
+    >>> choose_2017(destination, nature, "PLF2017-BG-Msn-Dest.csv") is destination
+    True
     """
     found = set(destination["mission"].dropna())
     complete = set(nature["mission"].dropna())
@@ -69,10 +91,34 @@ def check_lines(lines: pd.DataFrame) -> dict[str, object]:
     given year, phase and budget, so the sum of a mission's programmes equals the
     mission total; each budget général total by year and phase is positive.
 
+    Parameters
+    ----------
+    lines
+        Budget lines with the columns of ``LINE_COLUMNS``.
+
+    Returns
+    -------
+    dict
+        ``{"totals": [...]}``: one dict per budget type, phase and year with ``ae`` (None
+        when no line has AE) and ``cp``, in euros.
+
     Raises
     ------
     DataCheckError
         Naming the first broken invariant.
+
+    Examples
+    --------
+    >>> from bureau_data.budget.plf import budget_lines
+    >>> totals = check_lines(budget_lines())["totals"]
+    >>> {key: totals[0][key] for key in ("budget_type", "phase", "year", "cp")}
+    {'budget_type': 'BG', 'phase': 'PLF', 'year': 2014, 'cp': 407409515462.0}
+    >>> broken = pd.DataFrame({"cp": [float("nan")], "source": ["PLF2019.csv"],
+    ...                        "programme_code": ["178"]})
+    >>> check_lines(broken)
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.DataCheckError: CP manquant dans PLF2019.csv (programme 178).
     """
     amounts = lines["cp"]
     if amounts.isna().any():
@@ -123,7 +169,38 @@ def check_lines(lines: pd.DataFrame) -> dict[str, object]:
 
 
 def build_all(files: dict[str, FetchedFile]) -> dict[str, pd.DataFrame]:
-    """Parse every budget file of ``files`` (keyed by dataset id) into one table of lines."""
+    """Parse every budget file of ``files`` (keyed by dataset id) into one table of lines.
+
+    Parameters
+    ----------
+    files
+        Every dataset of ``sources`` (PLF, other budgets, execution, nomenclatures), as
+        ``fetch`` returns them.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``{"lines": ...}``, the table ``budget_lines`` returns, with ``attrs["totals"]``.
+
+    Raises
+    ------
+    KeyError
+        When ``files`` lacks a dataset.
+    SchemaError, DataCheckError
+        When a file has an unknown shape or the totals do not add up.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from bureau_data.budget.plf import _dataset_ids
+    >>> from bureau_data.fetch import fetch
+    >>> files = {dataset: fetch(dataset) for dataset in _dataset_ids()}
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     lines = build_all(files)["lines"]
+    >>> len(lines), int(lines["mission_id"].isna().sum()), len(caught)
+    (28487, 0, 4)
+    """
     parts = []
     for year, dataset in sources.PLF_FILES.items():
         frame = _read(files[dataset], year)

@@ -23,7 +23,23 @@ CROSSWALK_COLUMNS = ("mission_id", "libelle_court", "couleur", "principale", "co
 
 
 def crosswalk_path() -> Path:
-    """Return the path of ``data/budget_missions.csv``."""
+    """Return the path of ``data/budget_missions.csv``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``data/budget_missions.csv`` of the checkout.
+
+    Raises
+    ------
+    CatalogueError
+        When the package runs outside its checkout, which holds the file.
+
+    Examples
+    --------
+    >>> crosswalk_path().relative_to(PROJECT_ROOT).as_posix()
+    'data/budget_missions.csv'
+    """
     if PROJECT_ROOT is None:
         raise CatalogueError("Table des missions introuvable : bureau_data doit être installé "
                              "depuis son dépôt (make install), qui contient data/budget_missions.csv.")
@@ -79,7 +95,24 @@ def mission_crosswalk() -> pd.DataFrame:
 
 
 def code_to_mission_id() -> dict[str, str]:
-    """Return the mapping from LOLF mission code to ``mission_id``."""
+    """Return the mapping from LOLF mission code to ``mission_id``.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"DA": "defense", ...}``, one key per code of the ``codes`` column.
+
+    Raises
+    ------
+    CatalogueError
+        When the crosswalk is invalid or gives one code to two missions.
+
+    Examples
+    --------
+    >>> mapping = code_to_mission_id()
+    >>> mapping["DA"], mapping["AA"]
+    ('defense', 'action-exterieure')
+    """
     mapping: dict[str, str] = {}
     for row in mission_crosswalk().itertuples():
         for code in str(row.codes).split("|"):
@@ -96,10 +129,32 @@ def attach_mission_ids(lines: pd.DataFrame) -> pd.DataFrame:
     Budget général missions take the crosswalk's identifier; the other budgets, outside
     the crosswalk, get ``<type>-<code>`` (``cas-ye``).
 
+    Parameters
+    ----------
+    lines
+        Budget lines with ``budget_type``, ``mission_code`` and ``mission``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``lines`` with ``mission_id`` set.
+
     Raises
     ------
     DataCheckError
         When a budget général mission code is missing from the crosswalk.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"budget_type": ["BG", "CAS"], "mission_code": ["DA", "YE"],
+    ...                       "mission": [pd.NA, "Gestion du patrimoine immobilier de l'État"]})
+    >>> attach_mission_ids(lines)[["mission_id", "mission"]].values.tolist()
+    [['defense', 'Défense'], ['cas-ye', "Gestion du patrimoine immobilier de l'État"]]
+    >>> attach_mission_ids(pd.DataFrame({"budget_type": ["BG"], "mission_code": ["ZZ"],
+    ...                                  "mission": [pd.NA]}))
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.DataCheckError: Codes de mission du budget général absents de ...
     """
     out = lines.copy()
     mapping = code_to_mission_id()

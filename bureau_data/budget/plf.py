@@ -41,6 +41,19 @@ def budget_lines() -> pd.DataFrame:
     pandas.DataFrame
         The columns of ``budget_general``; ``df.attrs["totals"]`` lists the AE and CP
         totals by budget type, phase and year.
+
+    Raises
+    ------
+    SchemaError
+        When a file has an unknown layout (the message names it and its columns).
+    DataCheckError
+        When totals do not add up (see ``lines.check_lines``).
+
+    Examples
+    --------
+    >>> df = budget_lines()
+    >>> len(df), df["budget_type"].value_counts().to_dict()
+    (28487, {'BG': 26632, 'CAS': 1096, 'CCF': 401, 'BA': 358, 'CS': 0})
     """
     files: dict[str, FetchedFile] = {dataset: fetch(dataset) for dataset in _dataset_ids()}
     crosswalk = hashlib.sha256(crosswalk_path().read_bytes()).hexdigest()
@@ -51,6 +64,26 @@ def budget_lines() -> pd.DataFrame:
 
 
 def conform_with_attrs(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with the columns and dtypes of ``LINE_COLUMNS``, keeping its ``attrs``.
+
+    Parameters
+    ----------
+    df
+        Budget lines. Columns missing from it are added empty, which fails for the
+        ``int16`` columns ``year`` and ``edition`` of a non-empty table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new table with a fresh index and the ``attrs`` of ``df``.
+
+    Examples
+    --------
+    >>> lines = budget_lines()
+    >>> out = conform_with_attrs(lines[["year", "edition", "phase", "cp"]])
+    >>> list(out.columns) == list(LINE_COLUMNS), len(out.attrs["totals"])
+    (True, 64)
+    """
     out = conform(df, LINE_COLUMNS)
     out.attrs.update(df.attrs)
     return out
@@ -151,7 +184,33 @@ def budget_general(years: int | Iterable[int] | None = None, *, phase: str = "PL
 
 
 def plf(years: int | Iterable[int] | None = None) -> pd.DataFrame:
-    """Load the budget général of the PLF 2014-2025; same as ``budget_general(years)``."""
+    """Load the budget général of the PLF 2014-2025; same as ``budget_general(years)``.
+
+    Parameters
+    ----------
+    years
+        A year or several from 2014 to 2025; None gives them all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``budget_general``.
+
+    Raises
+    ------
+    ConfigurationError
+        When a year is not available.
+
+    Examples
+    --------
+    >>> df = plf(2024)
+    >>> float(round(df["cp"].sum() / 1e9, 3)), df["mission_id"].nunique()
+    (581.088, 33)
+    >>> plf(2013)
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ConfigurationError: Années indisponibles pour la phase PLF : [2013]. ...
+    """
     return budget_general(years, phase="PLF")
 
 

@@ -65,6 +65,25 @@ def conform(df: pd.DataFrame, columns: dict[str, str | pd.CategoricalDtype]) -> 
     """Return ``df`` with exactly ``columns``, in order and with their dtypes.
 
     Missing columns are added empty, so an empty result still has the declared schema.
+
+    Parameters
+    ----------
+    df
+        The table to reshape. Columns not in ``columns`` are dropped.
+    columns
+        Column names and dtypes, such as ``LINE_COLUMNS``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new table with a fresh ``RangeIndex``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"cp": ["1.5"], "phase": ["PLF"], "note": ["x"]})
+    >>> out = conform(df, {"phase": PHASE_DTYPE, "cp": "float64", "source": "string"})
+    >>> out.dtypes.astype(str).to_dict(), out["source"].tolist()
+    ({'phase': 'category', 'cp': 'float64', 'source': 'string'}, [<NA>])
     """
     out = pd.DataFrame(index=df.index)
     for name, dtype in columns.items():
@@ -76,5 +95,22 @@ def conform(df: pd.DataFrame, columns: dict[str, str | pd.CategoricalDtype]) -> 
 
 
 def empty(columns: dict[str, str | pd.CategoricalDtype]) -> pd.DataFrame:
-    """Return an empty table with the declared columns and dtypes."""
+    """Return an empty table with the declared columns and dtypes.
+
+    Parameters
+    ----------
+    columns
+        Column names and dtypes, such as ``LINE_COLUMNS``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A table with no row.
+
+    Examples
+    --------
+    >>> table = empty(RECETTES_COLUMNS)
+    >>> len(table), list(table.columns[:3]), str(table["level"].dtype)
+    (0, ['edition', 'year', 'estimate'], 'int8')
+    """
     return conform(pd.DataFrame(), columns)
