@@ -437,8 +437,8 @@ def parse_document(cols: _Columns, raw: bytes | Mapping[str, Any], name: str) ->
 def parse_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]]) -> _Columns:
     """Parse ``(name, document)`` pairs into column lists."""
     cols = _Columns()
-    # The cyclic garbage collector would rescan the growing lists of voters many times;
-    # the documents hold no reference cycles, so it is paused during the parse.
+    # The cyclic garbage collector would rescan the growing lists of voters many times.
+    # The documents contain no reference cycles, so the collector is paused during the parse.
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -482,8 +482,8 @@ def _bad_value(values: Any, field: str, check: Callable[[Any, str], Any],
                locate: Callable[[int], str] | None) -> SchemaError:
     """Return the error for the first value of ``values`` that ``check`` rejects, naming its file.
 
-    Columns are typed whole, for speed; only when that fails are the values read one by
-    one, to find which file and field hold the bad one.
+    Columns are typed whole, for speed. Only when that fails are the values read one by
+    one, to find the file and field of the bad one.
     """
     for index, value in enumerate(values):
         try:
