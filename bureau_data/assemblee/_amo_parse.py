@@ -29,7 +29,7 @@ import orjson
 import pandas as pd
 
 from bureau_data import archive
-from bureau_data._json import as_list, get, require, scalar
+from bureau_data._json import as_list, get, is_nil, require, scalar
 from bureau_data.codes import normalize_departement
 from bureau_data.errors import DataCheckError, DataWarning, SchemaError
 
@@ -233,6 +233,10 @@ def departement_code(value: str | None) -> tuple[str | None, bool]:
         return value.strip(), False
 
 
+# Root keys of the members read; members of other kinds (deport, pays) are skipped.
+_KINDS = ("acteur", "mandat", "organe")
+
+
 class AmoParser:
     """Accumulate the columns of the three tables while members are read."""
 
@@ -248,15 +252,23 @@ class AmoParser:
     # -- documents -------------------------------------------------------------------
 
     def add_document(self, doc: Any, where: _Where) -> None:
-        """Read one member: an acteur, a mandat or an organe; other kinds are skipped."""
-        if not isinstance(doc, Mapping) or len(doc) != 1:
+        """Read one member: an acteur, a mandat or an organe; other kinds are skipped.
+
+        Unknown keys beside the root object are ignored, and a root object written as a
+        one-item list is read as its item.
+        """
+        kinds = [key for key in doc if key in _KINDS] if isinstance(doc, Mapping) else []
+        if not isinstance(doc, Mapping) or not doc or is_nil(doc) or len(kinds) > 1:
             found = sorted(doc)[:5] if isinstance(doc, Mapping) else type(doc).__name__
             raise SchemaError(
                 f"{where.file} : un objet racine unique (acteur, mandat ou organe) était attendu, "
-                f"trouvé : {found}.",
-                path=where.file, field="(racine)", found=str(found),
+                f"trouvé : {found or 'objet vide'}.",
+                path=where.file, field="(racine)", found=str(found or "objet vide"),
             )
-        kind, record = next(iter(doc.items()))
+        if not kinds:
+            return
+        kind = kinds[0]
+        record = scalar(doc[kind])
         if kind == "acteur":
             self.add_acteur(record, where)
         elif kind == "mandat":

@@ -144,7 +144,11 @@ def dossiers_from_documents(documents: Iterable[tuple[str, Any]]) -> dict[str, p
     for source, document in documents:
         if isinstance(document, Mapping) and "sample" in document:
             document = document["sample"]
-        if not isinstance(document, Mapping) or "dossierParlementaire" not in document:
+        if not isinstance(document, Mapping) or _json.is_nil(document):
+            found = "null" if _json.is_nil(document) else type(document).__name__
+            raise SchemaError(f"{source} : objet JSON attendu à la racine, trouvé : {found}.",
+                              path=source, field="(racine)", found=found)
+        if "dossierParlementaire" not in document:
             continue
         record = _json.scalar(document["dossierParlementaire"])
         if not isinstance(record, Mapping):
