@@ -5,6 +5,12 @@ which calls ``bureau_data.publish.build.build_site`` as ``bureau-data construire
 does and prints the outcome of each article as JSON. The time measured is the wall time
 of that child, from interpreter start to exit, like the command's.
 
+The builds run on a snapshot of the checkout (``bureau_data/``, ``notebooks/``, ``data/``
+without its cache, ``pyproject.toml``) copied at the start, imported first through
+``PYTHONPATH`` by the build and by its kernels. The build rebuilds every article when a
+source file of the library changes, so without the snapshot an edit made in the working
+tree during the run would turn the rebuild benchmarks into full builds.
+
 The builds never touch the repository's ``articles/`` or ``data/cache/``: each reads a
 copy of the local data folder and writes to its own temporary output and cache folders
 (``BUREAU_DATA_LOCAL_DIR``, ``BUREAU_DATA_OUTPUT_DIR``, ``BUREAU_DATA_CACHE_DIR``). The
@@ -39,21 +45,38 @@ STATE_FILE = Path(".build") / "state.json"  # inside the output folder, see bure
 EDITABLE_SUFFIXES = (".json", ".geojson")  # formats where a trailing newline keeps the same content
 
 
-def run_build(workspace: Path, name: str, jobs: int, data_dir: Path) -> dict[str, Any]:
-    """Build every article into ``workspace/name`` in a child process; return its outcome and time."""
+def snapshot_checkout(target: Path) -> Path:
+    """Copy the parts of the checkout a build reads into ``target``, and return ``target``."""
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = {name for name in names if name in ("__pycache__", ".ipynb_checkpoints")}
+        if Path(folder) == REPO_ROOT / "data":
+            skipped.add("cache")  # downloaded files and parsed tables of the working tree
+        return skipped
+
+    for name in ("bureau_data", "notebooks", "data"):
+        shutil.copytree(REPO_ROOT / name, target / name, ignore=ignore)
+    shutil.copy2(REPO_ROOT / "pyproject.toml", target / "pyproject.toml")
+    return target
+
+
+def run_build(workspace: Path, name: str, jobs: int, data_dir: Path, checkout: Path) -> dict[str, Any]:
+    """Build every article of ``checkout`` into ``workspace`` in a child process; return its outcome."""
     output = workspace / f"{name}-site"
     cache = workspace / f"{name}-cache"
     with environment(BUREAU_DATA_LOCAL_DIR=str(data_dir), BUREAU_DATA_OUTPUT_DIR=str(output),
-                     BUREAU_DATA_CACHE_DIR=str(cache), BUREAU_DATA_PROGRESS="0"):
+                     BUREAU_DATA_CACHE_DIR=str(cache), BUREAU_DATA_PROGRESS="0",
+                     PYTHONPATH=str(checkout)):
         started = time.perf_counter()
         completed = subprocess.run([sys.executable, str(Path(__file__).resolve()), "build", str(jobs)],
-                                   capture_output=True, text=True, check=False)
+                                   cwd=checkout, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - started
     lines = completed.stdout.strip().splitlines()
     if completed.returncode != 0 or not lines:
         raise RuntimeError(f"build {name} failed (exit status {completed.returncode}):\n"
                            f"{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
     outcome = json.loads(lines[-1])
+    if not Path(outcome["library"]).is_relative_to(checkout):
+        raise RuntimeError(f"build {name} imported {outcome['library']} instead of the snapshot in {checkout}")
     outcome.update(name=name, jobs=jobs, wall=wall, output=str(output))
     return outcome
 
@@ -89,19 +112,20 @@ def choose_file_to_change(readers: dict[str, list[str]], articles: int) -> tuple
 
 def measure_builds(workspace: Path, *, rebuild_repeat: int) -> dict[str, Any]:
     """Run the build benchmarks in ``workspace`` (a new empty folder) and return their figures."""
+    checkout = snapshot_checkout(workspace / "checkout")
     data_dir = workspace / "data"
-    log(f"copying the data folder to {data_dir}")
+    log(f"copied the checkout to {checkout}; copying the data folder to {data_dir}")
     shutil.copytree(Path(os.environ["BUREAU_DATA_LOCAL_DIR"]), data_dir)
 
     log("full build, 1 job (empty build state and parsed-table cache)")
-    one = run_build(workspace, "j1", 1, data_dir)
+    one = run_build(workspace, "j1", 1, data_dir, checkout)
     log(f"full build, 1 job: {one['wall']:.1f} s")
     log("full build, 2 jobs (empty build state and parsed-table cache)")
-    two = run_build(workspace, "j2", 2, data_dir)
+    two = run_build(workspace, "j2", 2, data_dir, checkout)
     log(f"full build, 2 jobs: {two['wall']:.1f} s")
 
     log("rebuild with nothing changed")
-    unchanged = [run_build(workspace, "j2", 2, data_dir) for _ in range(rebuild_repeat)]
+    unchanged = [run_build(workspace, "j2", 2, data_dir, checkout) for _ in range(rebuild_repeat)]
 
     built = statuses(two, "built")
     readers = readers_of_data_files(Path(two["output"]))
@@ -109,7 +133,7 @@ def measure_builds(workspace: Path, *, rebuild_repeat: int) -> dict[str, Any]:
     log(f"rebuild after changing {path.relative_to(data_dir)} (read by {', '.join(expected)})")
     with open(path, "ab") as handle:
         handle.write(b"\n")
-    changed = run_build(workspace, "j2", 2, data_dir)
+    changed = run_build(workspace, "j2", 2, data_dir, checkout)
 
     return {
         "full_j1": one,
@@ -127,6 +151,7 @@ def _child(jobs: int) -> None:
     """Build every article as ``bureau-data construire -j JOBS`` and print the outcome as JSON."""
     import logging
 
+    import bureau_data
     from bureau_data.config import get_settings
     from bureau_data.publish.build import BuildOptions, build_site
     from bureau_data.publish.cli import default_notebooks_dir
@@ -140,12 +165,11 @@ def _child(jobs: int) -> None:
                       "message": result.message[:2000]}
         for result in report.results
     }
-    print(json.dumps({"articles": articles, "site_errors": report.site_errors,
+    print(json.dumps({"articles": articles, "site_errors": report.site_errors, "library": bureau_data.__file__,
                       "build_seconds": report.seconds, "child_seconds": time.perf_counter() - started}))
 
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] != "build":
         sys.exit("usage: python benchmarks/bench_build.py build JOBS")
-    os.chdir(REPO_ROOT)
     _child(int(sys.argv[2]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -96,5 +97,5 @@ def load_average() -> tuple[float, float, float]:
 
 
 def log(message: str) -> None:
-    """Print a progress line of the benchmark run, flushed at once."""
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    """Print a progress line of the benchmark run on standard error, flushed at once."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)

@@ -99,6 +99,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="Markdown page to write (default: docs/benchmarks.md for a full run, "
                              "standard output otherwise)")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this JSON file")
+    parser.add_argument("--from-json", type=Path, metavar="PATH",
+                        help="measure nothing: write the page again from the figures of a run saved with --json")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each floor and cold parse (default: 3)")
     parser.add_argument("--warm-repeat", type=int, default=5, help="runs of each warm load (default: 5)")
     parser.add_argument("--page-repeat", type=int, default=5, help="measured loads of each page (default: 5)")
@@ -113,7 +115,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}; choose among {', '.join(SECTIONS)}")
     if "pages" in args.sections and "build" not in args.sections:
         args.sections.append("build")
-    if args.output is None and set(args.sections) == set(SECTIONS):
+    if args.output is None and (args.from_json or set(args.sections) == set(SECTIONS)):
         args.output = DEFAULT_OUTPUT
     return args
 
@@ -167,13 +169,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Local data folder not found: {os.environ['BUREAU_DATA_LOCAL_DIR']}. Set "
               "BUREAU_DATA_LOCAL_DIR to the folder of the official files (../shared/data).", file=sys.stderr)
         return 2
-    results = run(args)
+    if args.from_json:
+        results = json.loads(args.from_json.read_text(encoding="utf-8"))
+    else:
+        results = run(args)
 
     import bench_report
 
     analysis = ANALYSIS_FILE.read_text(encoding="utf-8") if ANALYSIS_FILE.is_file() else ""
     page = bench_report.render(results, analysis if args.output == DEFAULT_OUTPUT else "")
-    if args.json:
+    if args.json and not args.from_json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
