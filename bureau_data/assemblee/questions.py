@@ -131,6 +131,17 @@ def ministeres() -> pd.DataFrame:
         ``denomination.abrege``), ``ministere`` (stable name across reshuffles, e.g.
         « Santé et solidarités ») and ``fonction`` (ministre, ministre délégué,
         secrétaire d'État...).
+
+    Raises
+    ------
+    CatalogueError
+        When the package runs outside its checkout, which holds the table.
+
+    Examples
+    --------
+    >>> table = ministeres().set_index("libelle")
+    >>> table.loc["Solidarités et santé", ["ministere", "fonction"]].tolist()
+    ['Santé et solidarités', 'ministre']
     """
     return pd.read_csv(_ministry_path(), sep=";", dtype="string")
 
@@ -201,12 +212,39 @@ def questions_from_documents(documents: Iterable[tuple[str, Any]]) -> pd.DataFra
     pandas.DataFrame
         Indexed by ``uid``; see ``questions_gouvernement`` for the columns.
 
+    Parameters
+    ----------
+    documents
+        ``(name, document)`` pairs, where a document is the object parsed from one JSON
+        file. ``name`` appears in messages and in the ``source`` column.
+
     Raises
     ------
     SchemaError
         When a document has no ``question`` root or a question has no uid.
     DataCheckError
         When two different records share a uid.
+
+    Examples
+    --------
+    >>> record = {"question": {
+    ...     "uid": "QANR5L17QE1", "type": "QE",
+    ...     "identifiant": {"numero": "1", "legislature": "17"},
+    ...     "auteur": {"identite": {"acteurRef": "PA1", "mandatRef": "PM1"},
+    ...                "groupe": {"organeRef": "PO1", "abrege": "EPR"}},
+    ...     "minInt": {"abrege": "Solidarités et santé"},
+    ...     "textesQuestion": {"texteQuestion": {"infoJO": {"dateJO": "2024-10-01"},
+    ...                                          "texte": "<p>Quand&nbsp;?</p>"}},
+    ...     "textesReponse": {"texteReponse": {"infoJO": {"dateJO": "2024-11-05"},
+    ...                                        "texte": "Bientôt."}}}}
+    >>> df = questions_from_documents([("QANR5L17QE1.json", record)])
+    >>> row = df.loc["QANR5L17QE1"]
+    >>> row["ministere_interroge"], int(row["delai_reponse_jours"]), row["texte_question"]
+    ('Santé et solidarités', 35, 'Quand ?')
+    >>> questions_from_documents([("vide.json", {"scrutin": {}})])
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.SchemaError: vide.json : objet « question » attendu à la racine, ...
     """
     rows: dict[str, dict[str, Any]] = {}
     missing: dict[str, list[str]] = {}
@@ -278,7 +316,16 @@ def questions_from_path(path: str | Path) -> pd.DataFrame:
 
     Examples
     --------
-    >>> questions_from_path("questions_ecrites/")  # doctest: +SKIP
+    >>> import json, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> record = {"question": {
+    ...     "uid": "QANR5L17QE1", "type": "QE", "identifiant": {"numero": "1", "legislature": "17"},
+    ...     "auteur": {"identite": {"acteurRef": "PA1"}, "groupe": {"organeRef": "PO1"}},
+    ...     "minInt": {"abrege": "Premier ministre"}}}
+    >>> _ = (folder / "QANR5L17QE1.json").write_text(json.dumps(record), encoding="utf-8")
+    >>> df = questions_from_path(folder)
+    >>> df.index.tolist(), df["source"].tolist()
+    (['QANR5L17QE1'], ['QANR5L17QE1.json'])
     """
     return questions_from_documents(iter_documents(Path(path)))
 
@@ -297,6 +344,21 @@ def questions_ecrites_from_records(records: str | Path | Iterable[Mapping[str, A
     pandas.DataFrame
         The columns of ``questions_gouvernement``; rows whose type is not ``QE`` are
         dropped with a warning.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> def record(uid, kind):
+    ...     return {"question": {
+    ...         "uid": uid, "type": kind, "identifiant": {"numero": "1", "legislature": "17"},
+    ...         "auteur": {"identite": {"acteurRef": "PA1"}, "groupe": {"organeRef": "PO1"}},
+    ...         "minInt": {"abrege": "Premier ministre"}}}
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     df = questions_ecrites_from_records([record("QANR5L17QE1", "QE"),
+    ...                                          record("QANR5L17QG1", "QG")])
+    >>> df.index.tolist(), str(caught[-1].message)
+    (['QANR5L17QE1'], "1 question(s) d'un autre type que QE écartées.")
     """
     if isinstance(records, str | Path):
         df = questions_from_path(records)
@@ -368,6 +430,12 @@ def questions_gouvernement(legislature: int = 15) -> pd.DataFrame:
     XVth-legislature dates are ``DD/MM/YYYY``; later ones ISO. Both are parsed.
     ``identifiant.regime`` contains a U+FFFD character in the XVth export; it is not read.
     Ministry labels absent from ``data/ministeres.csv`` are kept raw, with a warning.
+
+    Examples
+    --------
+    >>> df = questions_gouvernement(15)
+    >>> len(df), df["ministere_attributaire"].value_counts().index[0]
+    (1003, 'Santé et solidarités')
     """
     return _load("QG", legislature)
 
@@ -377,5 +445,29 @@ def questions_ecrites(legislature: int = 17) -> pd.DataFrame:
 
     The archive is downloaded (45 to 130 MB): no copy is kept in the local data folder.
     Same columns as ``questions_gouvernement``.
+
+    Parameters
+    ----------
+    legislature : int
+        Available: 17.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``uid`` (``QANR5L17QE1``), with the columns of
+        ``questions_gouvernement``.
+
+    Raises
+    ------
+    CatalogueError
+        When no archive is catalogued for the legislature.
+    DownloadError
+        When the archive cannot be downloaded.
+
+    Examples
+    --------
+    The archive has no copy in the local data folder, so the tests skip this download:
+
+    >>> df = questions_ecrites(17)  # doctest: +SKIP
     """
     return _load("QE", legislature)
