@@ -300,6 +300,21 @@ def amendements_from_documents(
         When a document has neither root, or an amendment has no uid.
     DataCheckError
         When two copies of one uid differ and cannot be resolved.
+
+    Examples
+    --------
+    >>> record = {"amendement": {
+    ...     "uid": "AMANR5L17PO59048B1112P0D1N000001", "legislature": "17",
+    ...     "identification": {"numeroLong": "1", "numeroOrdreDepot": "1"},
+    ...     "texteLegislatifRef": "PRJLANR5L17B1112",
+    ...     "signataires": {"auteur": {"typeAuteur": "Député", "acteurRef": "PA1",
+    ...                                "groupePolitiqueRef": "PO1"}},
+    ...     "cycleDeVie": {"dateDepot": "2025-03-01", "sort": "Adopté"}}}
+    >>> source = "json/DLR5L17N50489/PRJLANR5L17B1112/AMANR5L17PO59048B1112P0D1N000001.json"
+    >>> df = amendements_from_documents([(source, record)])
+    >>> row = df.iloc[0]
+    >>> row["dossier_ref"], row["type_auteur"], row["sort"], row["date_depot"].date()
+    ('DLR5L17N50489', 'Député', 'Adopté', datetime.date(2025, 3, 1))
     """
     if on_conflict not in ("raise", "latest"):
         raise ValueError(f"on_conflict vaut {on_conflict!r} ; valeurs possibles : 'raise', 'latest'.")
@@ -398,6 +413,21 @@ def amendements_from_path(path: str | Path, *, on_conflict: Literal["raise", "la
     -------
     pandas.DataFrame
         The table described in ``amendements``, without cache or provenance.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> record = {"amendement": {
+    ...     "uid": "AMANR5L17PO59048B1112P0D1N000001", "legislature": "17",
+    ...     "identification": {"numeroLong": "1", "numeroOrdreDepot": "1"},
+    ...     "texteLegislatifRef": "PRJLANR5L17B1112",
+    ...     "signataires": {"auteur": {"typeAuteur": "Député", "acteurRef": "PA1",
+    ...                                "groupePolitiqueRef": "PO1"}},
+    ...     "cycleDeVie": {"dateDepot": "2025-03-01", "sort": "Rejeté"}}}
+    >>> _ = (folder / "amendement.json").write_text(json.dumps(record), encoding="utf-8")
+    >>> amendements_from_path(folder)[["numero", "sort"]].values.tolist()
+    [['1', 'Rejeté']]
     """
     return amendements_from_documents(iter_documents(Path(path)), on_conflict=on_conflict)
 
@@ -480,8 +510,9 @@ def amendements(legislature: int = 17, *, on_conflict: Literal["raise", "latest"
 
     Examples
     --------
-    >>> df = amendements(17)  # doctest: +SKIP
-    >>> df["sort"].value_counts()  # doctest: +SKIP
+    >>> df = amendements(17)
+    >>> len(df), df["sort"].value_counts().head(2).to_dict()
+    (1925, {'Rejeté': 680, 'Adopté': 643})
     """
     dataset = DATASETS.get(legislature)
     if dataset is None:
@@ -510,6 +541,25 @@ def issues_amendements(df: pd.DataFrame) -> pd.Series:
     inadmissible), ``retiré`` (withdrawn before or during the discussion), ``non soutenu``,
     ``tombé`` (fell without a vote), ``rejeté``, ``adopté``, and ``sans sort`` (no
     outcome recorded yet).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table returned by ``amendements``, or any table with ``etat_code``, ``sort``
+        and ``irrecevable``.
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical with the index of ``df``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"etat_code": ["IRR", "RT", None, None],
+    ...                    "sort": [None, None, "Adopté", None],
+    ...                    "irrecevable": [True, False, False, False]})
+    >>> issues_amendements(df).tolist()
+    ['irrecevable', 'retiré', 'adopté', 'sans sort']
     """
     etat = df["etat_code"].fillna("").astype(str).str.upper()
     sort = df["sort"].astype("object")
@@ -587,6 +637,14 @@ def entonnoir_amendements(df: pd.DataFrame, by: str | None = None, *, total: boo
         When the recevables do not equal the sum of the stages after admissibility.
     KeyError
         When ``by`` is not a column of ``df``.
+
+    Examples
+    --------
+    >>> funnel = entonnoir_amendements(amendements(17))
+    >>> funnel[["deposes", "irrecevables", "mis_aux_voix", "adoptes"]].iloc[0].tolist()
+    [1925, 220, 1323, 643]
+    >>> float(round(funnel["part_adoptes_sur_deposes"].iloc[0], 1))
+    33.4
     """
     if by is not None and by not in df.columns:
         raise KeyError(f"Colonne {by!r} absente du tableau d'amendements. Colonnes : {', '.join(df.columns)}.")
