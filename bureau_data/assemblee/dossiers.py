@@ -133,10 +133,36 @@ def dossiers_from_documents(documents: Iterable[tuple[str, Any]]) -> dict[str, p
         texts, comma-separated), ``texte_adopte_ref``, ``statut_conclusion``, ``vote_refs``
         (list) and ``provenance_ref``.
 
+    Parameters
+    ----------
+    documents
+        ``(name, document)`` pairs, where a document is the object parsed from one JSON
+        file. ``name`` appears in messages and in the ``source`` column.
+
     Raises
     ------
     SchemaError
         When a dossier has no uid.
+
+    Examples
+    --------
+    >>> record = {"dossierParlementaire": {
+    ...     "uid": "DLR5L17N50489", "legislature": "17",
+    ...     "titreDossier": {"titre": "Simplification de la vie économique"},
+    ...     "actesLegislatifs": {"acteLegislatif": {
+    ...         "uid": "L17-AN1", "codeActe": "AN1",
+    ...         "actesLegislatifs": {"acteLegislatif": [
+    ...             {"uid": "L17-AN1-DEPOT", "codeActe": "AN1-DEPOT",
+    ...              "dateActe": "2024-10-14T00:00:00.000+02:00",
+    ...              "texteAssocie": "PRJLANR5L17B0350"},
+    ...             {"uid": "L17-AN1-COM", "codeActe": "AN1-COM"}]}}}}}
+    >>> tables = dossiers_from_documents([("DLR5L17N50489.json", record)])
+    >>> dossier = tables["dossiers"].loc["DLR5L17N50489"]
+    >>> dossier["titre"], int(dossier["n_actes"])
+    ('Simplification de la vie économique', 3)
+    >>> tables["actes"][["code_acte", "parent_uid", "profondeur", "texte_ref"]].values.tolist()
+    [['AN1', <NA>, 0, <NA>], ['AN1-DEPOT', 'L17-AN1', 1, 'PRJLANR5L17B0350'],
+     ['AN1-COM', 'L17-AN1', 1, <NA>]]
     """
     dossiers: list[dict[str, Any]] = []
     acts: list[dict[str, Any]] = []
@@ -200,6 +226,30 @@ def dossiers_from_path(path: str | Path) -> dict[str, pd.DataFrame]:
     """Read dossiers from a zip archive, a folder of JSON files or one JSON file.
 
     In the official zip only the ``json/dossierParlementaire/`` members are read.
+
+    Parameters
+    ----------
+    path
+        The official zip, a folder of ``DLR5L17N*.json`` files or one such file.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``"dossiers"`` and ``"actes"``, see ``dossiers_from_documents``.
+
+    Raises
+    ------
+    SchemaError
+        When a file is not valid JSON or a dossier has no uid.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> record = {"dossierParlementaire": {"uid": "DLR5L17N50489", "legislature": "17"}}
+    >>> _ = (folder / "DLR5L17N50489.json").write_text(json.dumps(record), encoding="utf-8")
+    >>> dossiers_from_path(folder)["dossiers"].index.tolist()
+    ['DLR5L17N50489']
     """
     path = Path(path)
     pattern = "json/dossierParlementaire/*.json" if path.suffix.lower() == ".zip" else "*.json"
@@ -215,6 +265,24 @@ def dossiers_legislatifs(legislature: int = 17) -> dict[str, pd.DataFrame]:
     -------
     dict of str to pandas.DataFrame
         ``"dossiers"`` and ``"actes"``, see ``dossiers_from_documents``.
+
+    Parameters
+    ----------
+    legislature
+        Available: 17.
+
+    Raises
+    ------
+    CatalogueError
+        When no archive is catalogued for the legislature.
+    DownloadError
+        When the archive cannot be downloaded.
+
+    Examples
+    --------
+    The archive has no copy in the local data folder, so the tests skip this download:
+
+    >>> tables = dossiers_legislatifs(17)  # doctest: +SKIP
     """
     dataset = DATASETS.get(legislature)
     if dataset is None:
