@@ -26,14 +26,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import numpy as np
 import orjson
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from bureau_data.assemblee import _amo_parse, amendements, dossiers, questions, scrutins
-from bureau_data.errors import DataWarning, SchemaError
 from _mutations import (
     NEUTRAL_OPERATIONS,
     REMOVING_OPERATIONS,
@@ -43,6 +39,11 @@ from _mutations import (
     mutations,
     zip_documents,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bureau_data.assemblee import _amo_parse, amendements, dossiers, questions, scrutins
+from bureau_data.errors import DataWarning, SchemaError
 
 DRIFT_SETTINGS = settings(
     max_examples=60,
@@ -292,7 +293,7 @@ def check_schema(case: LoaderCase, tables: Tables, mutation: Mutation) -> None:
                 assert isinstance(actual, pd.CategoricalDtype), f"{mutation!r}: {table}.{column} is {actual}"
             else:
                 assert actual == expected, f"{mutation!r}: {table}.{column} is {actual}, not {expected}"
-            if actual == object:
+            if actual == np.dtype(object):
                 for value in df[column]:
                     if column in case.list_columns:
                         assert isinstance(value, list), f"{mutation!r}: {table}.{column} holds {value!r}"
@@ -364,6 +365,8 @@ def check_mutation(case: LoaderCase, mutation: Mutation) -> None:
     try:
         tables, caught = run_quietly(case, documents)
     except SchemaError as exc:
+        # Unknown fields must be accepted, wherever they appear.
+        assert mutation.operation != "champ_inconnu", f"{mutation!r}: unknown field rejected: {exc}"
         check_error(exc, mutation)
         return
     except Exception as exc:  # noqa: BLE001 - any other exception is the failure under test
@@ -537,3 +540,30 @@ def test_scrutin_non_numeric_group_count_names_file_and_field() -> None:
     with pytest.raises(SchemaError, match=r"s\.json : Champ groupe\.vote\.decompteVoix\.pour : nombre entier") as caught:
         read_scrutin(scrutin(POURS, counts))
     assert caught.value.found == "'inconnu'"
+
+
+def amo_tables(*documents: tuple[str, Any]) -> Tables:
+    return _amo_parse.parse_documents(lambda: ((name, orjson.dumps(doc)) for name, doc in documents), "AMO")
+
+
+ORGANE = {"organe": {"uid": "PO900010", "codeType": "GP", "libelle": "Groupe inventé"}}
+
+
+def test_amo_unknown_root_key_is_ignored() -> None:
+    tables = amo_tables(("o.json", {**ORGANE, UNKNOWN: "valeur inattendue"}))
+    assert list(tables["organes"]["uid"]) == ["PO900010"]
+
+
+def test_amo_root_object_as_one_item_list() -> None:
+    tables = amo_tables(("o.json", {"organe": [ORGANE["organe"]]}))
+    assert list(tables["organes"]["libelle"]) == ["Groupe inventé"]
+
+
+def test_amo_two_root_kinds_raise() -> None:
+    with pytest.raises(SchemaError, match=r"o\.json : un objet racine unique"):
+        amo_tables(("o.json", {**ORGANE, "acteur": {}}))
+
+
+def test_dossier_null_document_raises() -> None:
+    with pytest.raises(SchemaError, match=r"d\.json : objet JSON attendu à la racine, trouvé : null"):
+        dossiers.dossiers_from_documents([("d.json", None)])

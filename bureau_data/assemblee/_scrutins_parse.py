@@ -364,7 +364,7 @@ def _add_unknown_section(cols: _Columns, name: str, key: str, section: Any) -> N
     """Record a section whose key is not a position, when it lists voters; ignore it otherwise."""
     try:
         count = len(_votants(section))
-    except SchemaError:  # an unknown field that holds no voters
+    except SchemaError:  # an unknown field without voters
         count = 0
     if count:
         cols.unknown_sections.append((name, key, count))
