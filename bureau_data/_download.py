@@ -92,12 +92,22 @@ def get_session() -> requests.Session:
 
 
 class NotModified:
-    """The server returned 304 Not Modified, so the cached copy is still current."""
+    """The server returned 304 Not Modified, so the cached copy is still current.
+
+    See Also
+    --------
+    download : Returns this marker for a conditional request answered with 304.
+    """
 
 
 @dataclass
 class Downloaded:
-    """A complete, checked body in a temporary file beside the cache target."""
+    """A complete, checked body in a temporary file beside the cache target.
+
+    See Also
+    --------
+    download : Returns it, and its example reads ``tmp`` and ``record``.
+    """
 
     tmp: Path
     record: ProvenanceRecord
