@@ -96,7 +96,7 @@ class NotModified:
 
     See Also
     --------
-    download : Returns this marker for a conditional request answered with 304.
+    download : Returns this marker when a conditional request gets a 304 response.
     """
 
 
@@ -235,7 +235,7 @@ def check_body(dataset: Dataset, path: Path, content_type: str, settings: Settin
     Parameters
     ----------
     dataset
-        The catalogue entry; its ``filename`` tells the expected kind of file.
+        The catalogue entry. Its ``filename`` gives the expected kind of file.
     path
         The downloaded file.
     content_type
@@ -427,7 +427,7 @@ def download(dataset: Dataset, target: Path, headers: dict[str, str],
     Parameters
     ----------
     dataset
-        The catalogue entry: ``url`` is requested, ``filename`` tells the kind of file.
+        The catalogue entry: ``url`` is requested, ``filename`` gives the kind of file.
     target
         Where the caller will move the file. The temporary file is created beside it.
     headers
@@ -439,7 +439,7 @@ def download(dataset: Dataset, target: Path, headers: dict[str, str],
     -------
     Downloaded or NotModified
         The checked temporary file and its record, or ``NotModified`` when the server
-        answered 304 to the conditional request.
+        returned 304 to the conditional request.
 
     Raises
     ------

@@ -460,7 +460,7 @@ def check_archive(archive: Path, limits: Limits | None = None) -> int:
     archive
         Path of the zip file.
     limits
-        Limits to apply; None takes them from the settings.
+        Limits to apply, or None to take them from the settings.
 
     Returns
     -------

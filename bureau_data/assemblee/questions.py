@@ -135,7 +135,7 @@ def ministeres() -> pd.DataFrame:
     Raises
     ------
     CatalogueError
-        When the package runs outside its checkout, which holds the table.
+        When the package runs outside its checkout, which contains the table.
 
     Examples
     --------

@@ -158,7 +158,7 @@ def read_budget_file(path: Path, *, name: str | None = None) -> RawTable:
     path
         The CSV file.
     name
-        File name used in messages; None takes ``path.name``.
+        File name used in messages, or None for ``path.name``.
 
     Returns
     -------

@@ -200,8 +200,8 @@ def build_destination_2014(raw: RawTable, edition: int, hint: str | None = None)
     edition
         PLF year of the file, from the catalogue. A different year in the file raises.
     hint
-        Budget type the catalogue gives the file, used when the file says « (Plusieurs
-        éléments) ».
+        Budget type the catalogue gives the file, used when the file's own budget type
+        is « (Plusieurs éléments) ».
 
     Returns
     -------

@@ -33,7 +33,7 @@ def crosswalk_path() -> Path:
     Raises
     ------
     CatalogueError
-        When the package runs outside its checkout, which holds the file.
+        When the package runs outside its checkout, which contains the file.
 
     Examples
     --------
