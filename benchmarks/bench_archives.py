@@ -144,12 +144,12 @@ def plain_parse(path: Path, children: dict[str, Children]) -> dict[str, pd.DataF
     return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
 
 
-def row_counts(result: Any) -> dict[str, int]:
-    """Return the number of rows of each table a loader returned."""
+def row_counts(result: Any, name: str) -> dict[str, int]:
+    """Return the number of rows of each table a loader returned (``name`` for a lone table)."""
     if isinstance(result, tuple):  # amo._parsed returns (tables, record)
         result = result[0]
     if isinstance(result, pd.DataFrame):
-        return {"rows": len(result)}
+        return {name: len(result)}
     return {name: len(df) for name, df in result.items()}
 
 
@@ -207,7 +207,7 @@ def measure_archive(archive: Archive, *, repeat: int, warm_repeat: int, plain: b
         "compressed_bytes": path.stat().st_size,
         "uncompressed_bytes": uncompressed,
         "members": members,
-        "rows": row_counts(result),
+        "rows": row_counts(result, archive.key.split("-")[0]),
         "floor": floor.to_dict(),
         "cold": cold.to_dict(),
         "warm": warm.to_dict(),

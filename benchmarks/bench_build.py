@@ -118,17 +118,17 @@ def measure_builds(workspace: Path, *, rebuild_repeat: int) -> dict[str, Any]:
     shutil.copytree(Path(os.environ["BUREAU_DATA_LOCAL_DIR"]), data_dir)
 
     log("full build, 1 job (empty build state and parsed-table cache)")
-    one = run_build(workspace, "j1", 1, data_dir, checkout)
-    log(f"full build, 1 job: {one['wall']:.1f} s")
+    one_job = run_build(workspace, "j1", 1, data_dir, checkout)
+    log(f"full build, 1 job: {one_job['wall']:.1f} s")
     log("full build, 2 jobs (empty build state and parsed-table cache)")
-    two = run_build(workspace, "j2", 2, data_dir, checkout)
-    log(f"full build, 2 jobs: {two['wall']:.1f} s")
+    two_jobs = run_build(workspace, "j2", 2, data_dir, checkout)
+    log(f"full build, 2 jobs: {two_jobs['wall']:.1f} s")
 
     log("rebuild with nothing changed")
     unchanged = [run_build(workspace, "j2", 2, data_dir, checkout) for _ in range(rebuild_repeat)]
 
-    built = statuses(two, "built")
-    readers = readers_of_data_files(Path(two["output"]))
+    built = statuses(two_jobs, "built")
+    readers = readers_of_data_files(Path(two_jobs["output"]))
     path, expected = choose_file_to_change(readers, len(built))
     log(f"rebuild after changing {path.relative_to(data_dir)} (read by {', '.join(expected)})")
     with open(path, "ab") as handle:
@@ -136,14 +136,14 @@ def measure_builds(workspace: Path, *, rebuild_repeat: int) -> dict[str, Any]:
     changed = run_build(workspace, "j2", 2, data_dir, checkout)
 
     return {
-        "full_j1": one,
-        "full_j2": two,
+        "full_j1": one_job,
+        "full_j2": two_jobs,
         "unchanged": unchanged,
         "changed": changed,
         "changed_file": str(path.relative_to(data_dir)),
         "changed_file_bytes": path.stat().st_size,
         "changed_expected": expected,
-        "site": two["output"],
+        "site": two_jobs["output"],
     }
 
 

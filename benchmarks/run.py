@@ -10,9 +10,9 @@
 - ``pages``: weight and load time of each built article in headless Chromium (needs
   the ``build`` section, which it runs too).
 
-Every target is checked and reported on the page. The exit status is 0 when the
-page was written, even with missed targets, unless ``--strict`` is given; then a missed
-target gives exit status 1.
+Every target is checked and reported on the page. The exit status is 0 once the page
+is written, even with missed targets. With ``--strict``, a missed target gives exit
+status 1.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("BUREAU_DATA_PROGRESS", "0")
     if not Path(os.environ["BUREAU_DATA_LOCAL_DIR"]).is_dir():
         print(f"Local data folder not found: {os.environ['BUREAU_DATA_LOCAL_DIR']}. Set "
-              "BUREAU_DATA_LOCAL_DIR to the folder of the official files (../shared/data).", file=sys.stderr)
+              "BUREAU_DATA_LOCAL_DIR to the folder of the official data files.", file=sys.stderr)
         return 2
     if args.from_json:
         results = json.loads(args.from_json.read_text(encoding="utf-8"))
