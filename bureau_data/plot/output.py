@@ -22,6 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import offset_copy
+from PIL import Image
 
 from bureau_data.errors import ConfigurationError
 from bureau_data.plot import style as _theme
@@ -308,14 +309,42 @@ def _save_options(fig: Figure, fmt: str) -> dict[str, Any]:
     raise ConfigurationError(f"Format non pris en charge : {fmt!r}. Formats possibles : png, svg, pdf.")
 
 
+def _quantize_png(data: bytes) -> bytes:
+    """Return the PNG re-encoded with a 256-colour palette, about a third of the size.
+
+    Charts use few flat colours, so the palette loses nothing visible, and an article page
+    with five full-width figures stays under 1 MB. Median cut without dithering is
+    deterministic, so the same chart still gives the same bytes. A figure with
+    transparent pixels keeps its alpha channel through the octree quantizer, which
+    supports it.
+    """
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        has_alpha = image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema()[0] < 255
+        if has_alpha:
+            palette = image.convert("RGBA").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                                     dither=Image.Dither.NONE)
+        else:
+            palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+                                                    dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def render(fig: Figure, fmt: str = "png", *, dpi: float | None = None) -> bytes:
-    """Render a figure to bytes that depend only on its content (no date, no random id)."""
+    """Render a figure to bytes that depend only on its content (no date, no random id).
+
+    PNGs are written with a 256-colour palette to keep article pages light.
+    """
     fmt = fmt.lower().lstrip(".")
     options = _save_options(fig, fmt)
     buffer = io.BytesIO()
     with mpl.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
         fig.savefig(buffer, format=fmt, dpi=_export_dpi(fig, dpi), facecolor=fig.get_facecolor(),
                     edgecolor=fig.get_edgecolor(), **options)
+    if fmt == "png":
+        return _quantize_png(buffer.getvalue())
     return buffer.getvalue()
 
 
