@@ -109,6 +109,15 @@ def test_hemicycle_by_position_real(positions_v1):
     assert "Positions : pour 197, non-votant 21." in plot.draft_alt(ax)
 
 
+def test_hemicycle_custom_position_capitalised():
+    seats = pd.DataFrame({"groupe": ["RN", "RN", "EPR"], "position": ["pour", "absent", "absent"],
+                          "sieges": [2, 1, 3]})
+    ax = plot.hemicycle(seats, group="groupe", seats="sieges", position="position", legislature=17,
+                        colors={"absent": "#E6E6E6"})
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Pour (2)", "Absent (4)"]
+    assert "Positions : absent 4, pour 2." in plot.draft_alt(ax)
+
+
 def test_hemicycle_exact_counts_small():
     ax = plot.hemicycle({"RN": 3, "LFI-NFP": 2, "EPR": 1}, legislature=17)
     seats = ax._bureau_data_seats

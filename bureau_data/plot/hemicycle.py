@@ -271,7 +271,7 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
             present = [p for p in _colors.POSITIONS if p in position_counts.index]
             present += [p for p in position_counts.index if p not in present]
             handles = [Patch(facecolor=palette[p], edgecolor=outline_colors([palette[p]])[0],
-                             label=f"{_colors.POSITION_LABELS.get(p, p)} "
+                             label=f"{_position_label(p)} "
                              f"({french.format_number(int(position_counts[p]))})") for p in present]
         else:
             handles = [Patch(facecolor=palette[key], edgecolor=outline_colors([palette[key]])[0],
@@ -290,6 +290,12 @@ def hemicycle(data: Any, *, group: str | None = None, seats: str | None = None, 
             for p, n in position_counts.items()) + "."
     describe(ax, text)
     return ax
+
+
+def _position_label(position: str) -> str:
+    """Return the legend label of a position; a custom one (« absent ») is capitalised."""
+    label = _colors.POSITION_LABELS.get(position, str(position))
+    return label[:1].upper() + label[1:]
 
 
 def _write_group_labels(ax: Axes, layout: pd.DataFrame, ordered: Sequence[str], labels: Mapping[str, str]) -> None:
