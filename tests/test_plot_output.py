@@ -91,7 +91,7 @@ def test_finish_texts_and_info():
     info = plot.chart_info(fig)
     assert info["alt"] == ("Diagramme en barres horizontales classant 3 éléments (sièges). "
                            "En tête : RN (123), EPR (91) et LFI-NFP (71).")
-    assert info["caption"] == "Le RN, premier groupe. Députés par groupe. Note : Novembre 2025."
+    assert info["caption"] == "Députés par groupe. Note : Novembre 2025."
     assert all(not t._parse_math for t in fig.texts)
 
 

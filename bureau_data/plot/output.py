@@ -190,7 +190,9 @@ def finish(ax_or_fig: Axes | Figure | None = None, *, title: str, subtitle: str 
     rect = (0.0, bottom_block / 72.0 / new_height, 1.0, 1.0 - top_block / 72.0 / new_height)
     _layout(fig, rect)
 
-    caption_parts = [title_text]
+    # The title is drawn in the image just above the caption: the caption keeps only what
+    # a reader may want as text (units, scope, note), so the page does not repeat the title.
+    caption_parts = []
     if subtitle_text:
         caption_parts.append(subtitle_text)
     if note_text:
