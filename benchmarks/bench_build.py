@@ -41,7 +41,6 @@ from typing import Any
 
 from bench_common import REPO_ROOT, environment, log
 
-STATE_FILE = Path(".build") / "state.json"  # inside the output folder, see bureau_data.publish.build
 EDITABLE_SUFFIXES = (".json", ".geojson")  # formats where a trailing newline keeps the same content
 
 
@@ -77,7 +76,7 @@ def run_build(workspace: Path, name: str, jobs: int, data_dir: Path, checkout: P
     outcome = json.loads(lines[-1])
     if not Path(outcome["library"]).is_relative_to(checkout):
         raise RuntimeError(f"build {name} imported {outcome['library']} instead of the snapshot in {checkout}")
-    outcome.update(name=name, jobs=jobs, wall=wall, output=str(output))
+    outcome.update(name=name, jobs=jobs, wall=wall, output=str(output), cache=str(cache))
     return outcome
 
 
@@ -86,9 +85,11 @@ def statuses(outcome: dict[str, Any], status: str) -> list[str]:
     return sorted(slug for slug, result in outcome["articles"].items() if result["status"] == status)
 
 
-def readers_of_data_files(output: Path) -> dict[str, list[str]]:
+def readers_of_data_files(output: Path, cache: Path) -> dict[str, list[str]]:
     """Return, for each data file of the last build of ``output``, the articles that read it."""
-    state = json.loads((output / STATE_FILE).read_text(encoding="utf-8"))
+    from bureau_data.publish.build import build_state_dir
+
+    state = json.loads((build_state_dir(output, cache) / "state.json").read_text(encoding="utf-8"))
     readers: dict[str, list[str]] = defaultdict(list)
     for slug, entry in state["articles"].items():
         for item in entry["data_files"]:
@@ -128,7 +129,7 @@ def measure_builds(workspace: Path, *, rebuild_repeat: int) -> dict[str, Any]:
     unchanged = [run_build(workspace, "j2", 2, data_dir, checkout) for _ in range(rebuild_repeat)]
 
     built = statuses(two_jobs, "built")
-    readers = readers_of_data_files(Path(two_jobs["output"]))
+    readers = readers_of_data_files(Path(two_jobs["output"]), Path(two_jobs["cache"]))
     path, expected = choose_file_to_change(readers, len(built))
     log(f"rebuild after changing {path.relative_to(data_dir)} (read by {', '.join(expected)})")
     with open(path, "ab") as handle:

@@ -87,9 +87,5 @@ def result(report: BuildReport, slug: str) -> Any:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Return every file of the site (outside ``.build``) with its bytes."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and ".build" not in path.relative_to(folder).parts
-    }
+    """Return every file of the site, hidden ones included, with its bytes."""
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}

@@ -154,7 +154,7 @@ def test_failing_cell_keeps_last_good_article(site: tuple[Path, Path], capsys: p
     assert "--- Trace ---" in err
     assert "----> 1 y = x / 0" in err
     assert snapshot(output) == good  # the last good version stays online
-    assert not list((output / ".build" / "staging").iterdir())
+    assert not (output / build_module.STAGING_DIR).exists()
 
     report = build(notebooks, output)
     assert result(report, "essai").status == "failed"  # still broken: tried again, not skipped
@@ -207,7 +207,7 @@ def test_rebuild_when_data_file_changes(tmp_path: Path, monkeypatch: pytest.Monk
     assert hashlib.sha256(b"version une").hexdigest() in page
     assert "Licence Ouverte / Open Licence (Etalab)" in page
     assert "<code>mini.json.zip</code>" in page
-    state = json.loads((output / ".build" / "state.json").read_text(encoding="utf-8"))
+    state = json.loads((build_module.build_state_dir(output) / "state.json").read_text(encoding="utf-8"))
     assert [f["path"] for f in state["articles"]["donnees"]["data_files"]] == [str(data_file)]
 
     # Same bytes, new modification time: hashed again, found equal, skipped.
@@ -376,10 +376,29 @@ def test_model_notebook_builds(site: tuple[Path, Path]) -> None:
         "L'Assemblée compte 577 sièges." in (output / "exemple" / "index.html").read_text(encoding="utf-8")
 
 
+def test_build_state_outside_site(site: tuple[Path, Path]) -> None:
+    notebooks, output = site
+    write_notebook(notebooks, "essai", GOOD_CELLS)
+    assert build(notebooks, output).ok
+    assert sorted(p.name for p in output.iterdir()) == [
+        "essai", "favicon.svg", "feed.xml", "index.html", "sitemap.xml", "style.css"]
+    hidden = [name for name in snapshot(output) if any(part.startswith(".") for part in Path(name).parts)]
+    assert hidden == []
+    leaked = [name for name, content in snapshot(output).items() if str(notebooks).encode("utf-8") in content]
+    assert leaked == []
+    state_dir = build_module.build_state_dir(output)
+    assert not state_dir.is_relative_to(output)
+    assert (state_dir / "state.json").is_file()
+    assert (state_dir / "provenance" / "essai.jsonl").is_file()
+    assert result(build(notebooks, output), "essai").status == "skipped"
+
+
 def test_serve_command_local_only(site: tuple[Path, Path]) -> None:
     notebooks, output = site
     write_notebook(notebooks, "servi", ["print('servi')"])
     assert build(notebooks, output).ok
+    (output / ".cache").mkdir()
+    (output / ".cache" / "secret.json").write_text("{}", encoding="utf-8")
     server = subprocess.Popen(
         [sys.executable, "-m", "bureau_data.cli", "servir", "--port", "0", "--sortie", str(output)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -388,11 +407,15 @@ def test_serve_command_local_only(site: tuple[Path, Path]) -> None:
         line = server.stdout.readline() if server.stdout else ""
         assert line.startswith("Site servi sur http://127.0.0.1:"), line
         url = line.split()[3]
+        import urllib.error
         import urllib.request
 
         with urllib.request.urlopen(url + "servi/index.html", timeout=10) as response:
             assert response.status == 200
             assert "servi" in response.read().decode("utf-8")
+        with pytest.raises(urllib.error.HTTPError) as excinfo:
+            urllib.request.urlopen(url + "%2Ecache/secret.json", timeout=10)
+        assert excinfo.value.code == 404
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -10,6 +10,10 @@
   it built completely. A failed article keeps its last good version online.
 - Exclusive: a file lock stops two builds of the same output folder from interleaving.
   The second one waits and logs a message saying so.
+- Nothing of the build's own goes online: the state, the lock, the provenance records and
+  the logs live in the cache folder (``construction/`` of ``BUREAU_DATA_CACHE_DIR``), one
+  folder per output folder. Only the staging folder sits in the output folder, hidden,
+  because publishing an article is a rename, and it is removed when the build ends.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from bureau_data.publish.site import (
 logger = logging.getLogger(__name__)
 
 STATE_VERSION = 1
-BUILD_DIR = ".build"  # inside the output folder: state, lock, provenance logs, staging
+STAGING_DIR = ".construction-en-cours"  # inside the output folder, removed at the end of the build
 DEFAULT_HTML_BUDGET = 5_000_000  # bytes of one article's HTML
 DEFAULT_CELL_TIMEOUT = 300  # seconds one cell may run
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
@@ -63,7 +67,7 @@ class BuildOptions:
 
     ``slugs`` empty means every notebook. ``html_budget`` is in bytes: a larger
     article page fails. ``lock_timeout`` is how long to wait for another build, in
-    seconds.
+    seconds. ``verbose`` puts full tracebacks and stderr texts in the report.
     """
 
     notebooks_dir: Path
@@ -78,6 +82,7 @@ class BuildOptions:
     site_url: str = DEFAULT_SITE_URL
     template: str = TEMPLATE_NAME
     lock_timeout: float = 3600.0
+    verbose: bool = False
 
 
 @dataclass
@@ -203,8 +208,31 @@ def data_files_unchanged(files: list[dict[str, Any]]) -> tuple[bool, str]:
 # State --------------------------------------------------------------------------
 
 
+def build_state_dir(output_dir: Path, cache_dir: Path | None = None) -> Path:
+    """Return the folder of the build state, lock, provenance records and logs of a site.
+
+    Parameters
+    ----------
+    output_dir
+        The site's output folder. Each output folder gets its own state folder, named
+        after the folder and a hash of its absolute path.
+    cache_dir
+        The cache folder; None reads ``BUREAU_DATA_CACHE_DIR`` (default ``data/cache/``).
+
+    Notes
+    -----
+    The lock lives here too, so two builds of the same output folder exclude each
+    other only when they use the same cache folder.
+    """
+    from bureau_data.config import get_settings
+
+    resolved = output_dir.resolve()
+    key = hashlib.sha256(str(resolved).encode("utf-8")).hexdigest()[:16]
+    return (cache_dir or get_settings().cache_dir) / "construction" / f"{resolved.name or 'racine'}-{key}"
+
+
 def _state_path(output_dir: Path) -> Path:
-    return output_dir / BUILD_DIR / "state.json"
+    return build_state_dir(output_dir) / "state.json"
 
 
 def load_state(output_dir: Path) -> dict[str, Any]:
@@ -242,6 +270,8 @@ class _Job:
     template: str
     planned: tuple[str, ...]  # site-relative files that will exist after the build
     reason: str  # why the article is rebuilt, in French
+    state_dir: Path  # build_state_dir(output_dir): provenance records and logs
+    verbose: bool = False  # put the stderr text of the cells in the warnings
 
 
 @dataclass
@@ -281,12 +311,11 @@ def _build_one(job: _Job) -> _Outcome:
     from bureau_data.publish.render import render_article
 
     started = time.perf_counter()
-    build_dir = job.output_dir / BUILD_DIR
-    staging = Path(tempfile.mkdtemp(dir=build_dir / "staging", prefix=f"{job.slug}."))
+    staging = Path(tempfile.mkdtemp(dir=job.output_dir / STAGING_DIR, prefix=f"{job.slug}."))
     try:
         meta = read_metadata(nbformat.read(job.notebook, as_version=4), job.notebook)
-        log_path = staging / ".provenance.jsonl"
-        kernel_log = build_dir / "logs" / f"{job.slug}.noyau.log"
+        log_path = job.state_dir / "provenance" / f"{job.slug}.jsonl.new"
+        kernel_log = job.state_dir / "logs" / f"{job.slug}.noyau.log"
         kernel_log.unlink(missing_ok=True)
         nb = execute_notebook(job.notebook, ExecutionSettings(job.kernel, job.cell_timeout), log_path,
                               kernel_log=kernel_log)
@@ -307,7 +336,6 @@ def _build_one(job: _Job) -> _Outcome:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        log_path.rename(build_dir / "provenance" / f"{job.slug}.jsonl.new")
 
         planned = {Path(os.path.normpath(job.output_dir / name)) for name in job.planned}
         virtual_page = job.output_dir / job.slug / "index.html"
@@ -379,9 +407,9 @@ def discover_notebooks(notebooks_dir: Path) -> list[Path]:
 
 
 def _lock(output_dir: Path, timeout: float) -> filelock.BaseFileLock:
-    build_dir = output_dir / BUILD_DIR
-    build_dir.mkdir(parents=True, exist_ok=True)
-    lock = filelock.FileLock(str(build_dir / "lock"))
+    state_dir = build_state_dir(output_dir)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(state_dir / "lock"))
     try:
         lock.acquire(timeout=0)
     except filelock.Timeout:
@@ -457,6 +485,7 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
                 if (not options.slugs or slug in options.slugs) and (options.drafts or not item[2].draft)}
 
     state = load_state(output_dir)
+    state_dir = build_state_dir(output_dir)
     library = library_fingerprint()
     template = template_fingerprint()
     kernel: str | None = None
@@ -477,33 +506,17 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
         if reason != "nouveau":
             logger.info("%s : reconstruction (%s)", slug, reason)
         jobs.append(_Job(path, slug, output_dir, kernel, options.cell_timeout, options.html_budget,
-                         options.site_url, options.template, tuple(sorted(planned)), reason))
+                         options.site_url, options.template, tuple(sorted(planned)), reason,
+                         state_dir, options.verbose))
 
-    for sub in ("staging", "provenance", "trash", "logs"):
-        (output_dir / BUILD_DIR / sub).mkdir(parents=True, exist_ok=True)
-    for outcome in _run_jobs(jobs, options.jobs):
-        job = next(j for j in jobs if j.slug == outcome.slug)
-        if not outcome.ok:
-            report.results.append(ArticleResult(outcome.slug, job.notebook, "failed", outcome.message,
-                                                seconds=outcome.seconds))
-            continue
-        _publish(Path(outcome.staging), output_dir / outcome.slug, output_dir / BUILD_DIR / "trash")
-        provenance_dir = output_dir / BUILD_DIR / "provenance"
-        os.replace(provenance_dir / f"{outcome.slug}.jsonl.new", provenance_dir / f"{outcome.slug}.jsonl")
-        state["articles"][outcome.slug] = {
-            "notebook": str(job.notebook),
-            "notebook_sha256": notebook_fingerprint(selected[outcome.slug][1]),
-            "library_sha256": library,
-            "template_sha256": template,
-            "settings_sha256": _settings_fingerprint(options),
-            "data_files": outcome.data_files,
-            "meta": outcome.meta,
-            "thumbnail": outcome.thumbnail,
-            "html_size": outcome.html_size,
-        }
-        report.results.append(ArticleResult(outcome.slug, job.notebook, "built", job.reason,
-                                            html_size=outcome.html_size,
-                                            seconds=outcome.seconds, warnings=outcome.warnings))
+    for sub in ("provenance", "logs"):
+        (state_dir / sub).mkdir(parents=True, exist_ok=True)
+    staging_root = output_dir / STAGING_DIR
+    staging_root.mkdir(parents=True, exist_ok=True)
+    try:
+        _run_and_publish(jobs, options, output_dir, state, selected, report, library, template)
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
     report.results.sort(key=lambda r: r.slug)
 
     published = [
@@ -520,6 +533,34 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
         report.site_errors.append(str(exc))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _run_and_publish(jobs: list[_Job], options: BuildOptions, output_dir: Path, state: dict[str, Any],
+                     selected: dict[str, Any], report: BuildReport, library: str, template: str) -> None:
+    """Run the jobs, move each built article into place and record it in the state."""
+    provenance_dir = build_state_dir(output_dir) / "provenance"
+    for outcome in _run_jobs(jobs, options.jobs):
+        job = next(j for j in jobs if j.slug == outcome.slug)
+        if not outcome.ok:
+            report.results.append(ArticleResult(outcome.slug, job.notebook, "failed", outcome.message,
+                                                seconds=outcome.seconds))
+            continue
+        _publish(Path(outcome.staging), output_dir / outcome.slug, output_dir / STAGING_DIR / "corbeille")
+        os.replace(provenance_dir / f"{outcome.slug}.jsonl.new", provenance_dir / f"{outcome.slug}.jsonl")
+        state["articles"][outcome.slug] = {
+            "notebook": str(job.notebook),
+            "notebook_sha256": notebook_fingerprint(selected[outcome.slug][1]),
+            "library_sha256": library,
+            "template_sha256": template,
+            "settings_sha256": _settings_fingerprint(options),
+            "data_files": outcome.data_files,
+            "meta": outcome.meta,
+            "thumbnail": outcome.thumbnail,
+            "html_size": outcome.html_size,
+        }
+        report.results.append(ArticleResult(outcome.slug, job.notebook, "built", job.reason,
+                                            html_size=outcome.html_size,
+                                            seconds=outcome.seconds, warnings=outcome.warnings))
 
 
 def _listed(slug: str, entry: dict[str, Any], articles: dict[str, Any], options: BuildOptions,

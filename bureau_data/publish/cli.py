@@ -13,8 +13,11 @@ import json
 import logging
 import sys
 from datetime import date
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from bureau_data.config import PROJECT_ROOT, get_settings
 from bureau_data.errors import BuildError
@@ -124,6 +127,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - argparse signature
         logger.debug(format, *args)
+
+    def send_head(self) -> Any:
+        # Hidden files and folders (the staging folder of a running build) are not part of the site.
+        parts = unquote(urlsplit(self.path).path).split("/")
+        if any(part.startswith(".") for part in parts if part):
+            self.send_error(HTTPStatus.NOT_FOUND, "Fichier introuvable")
+            return None
+        return super().send_head()
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

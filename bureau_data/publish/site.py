@@ -221,8 +221,8 @@ def check_site_links(root: Path) -> None:
     """
     problems = []
     for page in sorted(root.rglob("*.html")):
-        if ".build" in page.relative_to(root).parts:
-            continue
+        if any(part.startswith(".") for part in page.relative_to(root).parts):
+            continue  # hidden folders, such as the staging folder of a running build
         missing = broken_links(page, root)
         if missing:
             problems.append(f"{page.relative_to(root)} : {', '.join(missing)}")
