@@ -393,6 +393,28 @@ def test_build_state_outside_site(site: tuple[Path, Path]) -> None:
     assert result(build(notebooks, output), "essai").status == "skipped"
 
 
+def test_deleted_notebook_removes_its_article(site: tuple[Path, Path], caplog: pytest.LogCaptureFixture) -> None:
+    notebooks, output = site
+    write_notebook(notebooks, "garde", ["print('garde')"])
+    gone = write_notebook(notebooks, "supprime", ["print('supprime')"])
+    assert build(notebooks, output).ok
+    personal = output / "perso"
+    personal.mkdir()
+    (personal / "note.txt").write_text("pas un article", encoding="utf-8")
+
+    gone.unlink()
+    with caplog.at_level("INFO", logger="bureau_data.publish.build"):
+        report = build(notebooks, output)
+    assert report.ok, report.results
+    assert not (output / "supprime").exists()
+    assert (output / "garde" / "index.html").is_file()
+    assert (personal / "note.txt").read_text(encoding="utf-8") == "pas un article"
+    assert "supprime/index.html" not in (output / "index.html").read_text(encoding="utf-8")
+    assert f"supprime : article retiré du site, son notebook {gone} n'existe plus" in caplog.messages
+    state = json.loads((build_module.build_state_dir(output) / "state.json").read_text(encoding="utf-8"))
+    assert sorted(state["articles"]) == ["garde"]
+
+
 def test_serve_command_local_only(site: tuple[Path, Path]) -> None:
     notebooks, output = site
     write_notebook(notebooks, "servi", ["print('servi')"])

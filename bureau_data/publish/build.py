@@ -517,6 +517,7 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
         _run_and_publish(jobs, options, output_dir, state, selected, report, library, template)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
+    _remove_orphans(state, articles, output_dir)
     report.results.sort(key=lambda r: r.slug)
 
     published = [
@@ -561,6 +562,24 @@ def _run_and_publish(jobs: list[_Job], options: BuildOptions, output_dir: Path, 
         report.results.append(ArticleResult(outcome.slug, job.notebook, "built", job.reason,
                                             html_size=outcome.html_size,
                                             seconds=outcome.seconds, warnings=outcome.warnings))
+
+
+def _remove_orphans(state: dict[str, Any], articles: dict[str, Any], output_dir: Path) -> None:
+    """Delete the articles this build published earlier whose notebook no longer exists.
+
+    Only folders recorded in the build state are removed, never other files of the
+    output folder.
+    """
+    for slug, entry in sorted(state["articles"].items()):
+        notebook = Path(entry["notebook"])
+        if slug in articles or notebook.exists():
+            continue
+        target = output_dir / slug
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+            logger.info("%s : article retiré du site, son notebook %s n'existe plus", slug, notebook)
+        del state["articles"][slug]
+        (build_state_dir(output_dir) / "provenance" / f"{slug}.jsonl").unlink(missing_ok=True)
 
 
 def _listed(slug: str, entry: dict[str, Any], articles: dict[str, Any], options: BuildOptions,
