@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 import warnings
 
@@ -9,9 +10,11 @@ import pandas as pd
 import pytest
 
 from bureau_data import budget
+from bureau_data.budget import sources
 from bureau_data.budget._read import detect_layout, read_budget_file
 from bureau_data.budget.layouts import BudgetRepairWarning, build_lines
 from bureau_data.errors import ConfigurationError, SchemaError
+from bureau_data.fetch import fetch
 
 # PLF budget général totals in billions of euros (Md€), AE and CP.
 PLF_TOTALS = {
@@ -264,3 +267,40 @@ def test_warm_cache_faster_than_cold(monkeypatch: pytest.MonkeyPatch, tmp_path) 
     warm_time = time.perf_counter() - start
     pd.testing.assert_frame_equal(cold, warm)
     assert warm_time * 4 < cold_time
+
+
+def _fetched_by(monkeypatch: pytest.MonkeyPatch, load) -> list[str]:
+    """Run ``load`` and return the dataset ids it fetched, in order."""
+    plf_module = importlib.import_module("bureau_data.budget.plf")
+    fetched: list[str] = []
+
+    def recording_fetch(dataset_id: str):
+        fetched.append(dataset_id)
+        return fetch(dataset_id)
+
+    monkeypatch.setattr(plf_module, "fetch", recording_fetch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BudgetRepairWarning)
+        load()
+    return fetched
+
+
+def test_general_fetches_only_its_files(data_env, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = {d for group in sources.OTHER_BUDGET_FILES.values() for d in group}
+    fetched = _fetched_by(monkeypatch, lambda: budget.plf(2025))
+    assert len(fetched) == 26
+    assert not other & set(fetched)
+    assert not set(sources.EXECUTION_FILES.values()) & set(fetched)
+    assert "budget.plf.2025" in fetched
+
+
+def test_general_execution_fetches_bg_file(data_env, monkeypatch: pytest.MonkeyPatch) -> None:
+    fetched = _fetched_by(monkeypatch, lambda: budget.budget_general(phase="exécution"))
+    assert len(fetched) == 27
+    assert set(sources.EXECUTION_FILES.values()) & set(fetched) == {"budget.execution.2017.bg"}
+
+
+@pytest.mark.parametrize("phase", ["PLF", "LFI", "exécution"])
+def test_general_same_as_all_lines(lines: pd.DataFrame, phase: str) -> None:
+    expected = lines[(lines["budget_type"] == "BG") & (lines["phase"] == phase)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(budget.budget_general(phase=phase).reset_index(drop=True), expected)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -168,14 +169,22 @@ def check_lines(lines: pd.DataFrame) -> dict[str, object]:
     }
 
 
-def build_all(files: dict[str, FetchedFile]) -> dict[str, pd.DataFrame]:
+def build_all(files: dict[str, FetchedFile], *, other_budgets: bool = True,
+              execution: Iterable[str] = tuple(sources.EXECUTION_FILES)) -> dict[str, pd.DataFrame]:
     """Parse every budget file of ``files`` (keyed by dataset id) into one table of lines.
 
     Parameters
     ----------
     files
         Every dataset of ``sources`` (PLF, other budgets, execution, nomenclatures), as
-        ``fetch`` returns them.
+        ``fetch`` returns them; the files that the two options leave out may be absent.
+    other_budgets
+        Read the 2015-2019 files of the budgets annexes and comptes spéciaux. Without
+        them, the table still has the other budgets of the 2020-2025 PLF files, which
+        hold every budget in one table.
+    execution
+        Budget types (keys of ``sources.EXECUTION_FILES``) whose 2017 execution file is
+        read; empty for none.
 
     Returns
     -------
@@ -208,10 +217,11 @@ def build_all(files: dict[str, FetchedFile]) -> dict[str, pd.DataFrame]:
             nature = _read(files[sources.PLF_NATURE_FILES[year]], year)
             frame = choose_2017(frame, nature, files[dataset].path.name)
         parts.append(frame)
-    for year, datasets in sources.OTHER_BUDGET_FILES.items():
-        parts.extend(_read(files[dataset], year) for dataset in datasets)
-    for dataset in sources.EXECUTION_FILES.values():
-        parts.append(_read(files[dataset], 2017))
+    if other_budgets:
+        for year, datasets in sources.OTHER_BUDGET_FILES.items():
+            parts.extend(_read(files[dataset], year) for dataset in datasets)
+    for budget_type in execution:
+        parts.append(_read(files[sources.EXECUTION_FILES[budget_type]], 2017))
     lines = pd.concat(parts, ignore_index=True)
     lines = _ministries_2014(files[sources.MINISTRY_FILE_2014], lines)
 

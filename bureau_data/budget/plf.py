@@ -21,12 +21,27 @@ PARSER_VERSION = "1"
 PLF_YEARS = tuple(sources.PLF_FILES)
 
 
-def _dataset_ids() -> list[str]:
+def _dataset_ids(*, other_budgets: bool = True,
+                 execution: Iterable[str] = tuple(sources.EXECUTION_FILES)) -> list[str]:
+    """List the datasets that ``lines.build_all`` reads with the same options."""
     ids = [*sources.PLF_FILES.values(), *sources.PLF_NATURE_FILES.values(), sources.MINISTRY_FILE_2014]
-    ids += [d for group in sources.OTHER_BUDGET_FILES.values() for d in group]
-    ids += [*sources.EXECUTION_FILES.values(), *sources.LOLF_NOMENCLATURES.values(),
-            *sources.MPA_NOMENCLATURES.values()]
+    if other_budgets:
+        ids += [d for group in sources.OTHER_BUDGET_FILES.values() for d in group]
+    ids += [sources.EXECUTION_FILES[budget_type] for budget_type in execution]
+    ids += [*sources.LOLF_NOMENCLATURES.values(), *sources.MPA_NOMENCLATURES.values()]
     return ids
+
+
+def _load_lines(name: str, *, other_budgets: bool, execution: tuple[str, ...]) -> pd.DataFrame:
+    """Fetch the datasets of the options, then parse them or read the cached table."""
+    files: dict[str, FetchedFile] = {
+        dataset: fetch(dataset) for dataset in _dataset_ids(other_budgets=other_budgets, execution=execution)
+    }
+    crosswalk = hashlib.sha256(crosswalk_path().read_bytes()).hexdigest()
+    tables = cache.cached_tables(name, PARSER_VERSION, [f.record for f in files.values()],
+                                 lambda: build_all(files, other_budgets=other_budgets, execution=execution),
+                                 extra=crosswalk)
+    return conform_with_attrs(tables["lines"])
 
 
 def budget_lines() -> pd.DataFrame:
@@ -55,12 +70,7 @@ def budget_lines() -> pd.DataFrame:
     >>> len(df), df["budget_type"].value_counts().to_dict()
     (28487, {'BG': 26632, 'CAS': 1096, 'CCF': 401, 'BA': 358, 'CS': 0})
     """
-    files: dict[str, FetchedFile] = {dataset: fetch(dataset) for dataset in _dataset_ids()}
-    crosswalk = hashlib.sha256(crosswalk_path().read_bytes()).hexdigest()
-    tables = cache.cached_tables("budget-lignes", PARSER_VERSION,
-                                 [f.record for f in files.values()],
-                                 lambda: build_all(files), extra=crosswalk)
-    return conform_with_attrs(tables["lines"])
+    return _load_lines("budget-lignes", other_budgets=True, execution=tuple(sources.EXECUTION_FILES))
 
 
 def conform_with_attrs(df: pd.DataFrame) -> pd.DataFrame:
@@ -157,6 +167,9 @@ def budget_general(years: int | Iterable[int] | None = None, *, phase: str = "PL
 
     Notes
     -----
+    Only the files of the budget général are fetched (and listed in an article's
+    sources): the PLF files, the 2017 nature file, the 2014 ministry file and the
+    nomenclatures, plus the budget général execution file for ``"exécution"``.
     The 2014-2016 files repeat each action that has sub-actions as an action-total row;
     these rows are removed. The PLF 2017 destination file is truncated at the source
     (6 missions of 32): the complete file by nature is read instead, so 2017 has
@@ -173,7 +186,10 @@ def budget_general(years: int | Iterable[int] | None = None, *, phase: str = "PL
     """
     if phase not in PHASES:
         raise ConfigurationError(f"Phase inconnue : {phase!r}. Phases possibles : {', '.join(PHASES)}.")
-    lines = budget_lines()
+    if phase == "exécution":
+        lines = _load_lines("budget-general-execution", other_budgets=False, execution=("BG",))
+    else:
+        lines = _load_lines("budget-general", other_budgets=False, execution=())
     chosen = lines[(lines["budget_type"] == "BG") & (lines["phase"] == phase)]
     wanted = _years(years, sorted(chosen["year"].unique().tolist()), f"la phase {phase}")
     if wanted is not None:
