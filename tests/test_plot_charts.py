@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.colors import to_hex
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.patches import Rectangle
 
 from bureau_data import plot
@@ -309,3 +309,20 @@ def test_barh_ranked_labels_inside_axes_after_finish():
         extent = text.get_window_extent(renderer)
         assert extent.x0 >= box.x0 - 1, text.get_text()
         assert extent.x1 <= box.x1 + 1, text.get_text()
+
+
+def test_line_end_labels_readable_on_white():
+    frame = pd.DataFrame({"annee": [2014, 2025, 2014, 2025], "cp": [40.0, 60.0, 10.0, 20.0],
+                          "mission": ["Engagements", "Engagements", "Défense", "Défense"]})
+    with plot.theme():
+        ax = plot.plot_line(frame, x="annee", y="cp", hue="mission", x_kind="year",
+                            colors={"Engagements": "#DDCC77", "Défense": "#332288"})
+        lines = {line.get_label(): to_hex(line.get_color()).upper() for line in ax.get_lines()}
+        labels = {t.get_text().strip(): to_hex(t.get_color()).upper() for t in ax.texts}
+    assert lines == {"Engagements": "#DDCC77", "Défense": "#332288"}
+    assert labels["Défense"] == "#332288"
+    pale = to_rgb(labels["Engagements"])
+    assert pale != to_rgb("#DDCC77")
+    luminance = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in pale]
+    contrast = 1.05 / (0.2126 * luminance[0] + 0.7152 * luminance[1] + 0.0722 * luminance[2] + 0.05)
+    assert contrast >= 4.5

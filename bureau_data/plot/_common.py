@@ -92,6 +92,27 @@ def contrast_text(color: Any) -> str:
     return "#111111" if _relative_luminance(color) > 0.22 else "#FFFFFF"
 
 
+def readable_color(color: Any, minimum: float = 4.5) -> Any:
+    """Return ``color``, mixed towards the text ink until it reads on the background.
+
+    Pale series colours (the light yellow and light blue of the colour-blind safe
+    palettes) keep their line, but text written in them needs a WCAG contrast ratio of
+    ``minimum`` with the background (4.5 for normal text). The mix keeps the hue.
+    """
+    from matplotlib.colors import to_hex, to_rgb
+
+    background = _relative_luminance(_theme.ink("background"))
+    base = np.array(to_rgb(color))
+    target = np.array(to_rgb(_theme.ink("text")))
+    for step in range(11):
+        mixed = base + (target - base) * step / 10
+        luminance = _relative_luminance(tuple(mixed))
+        ratio = (max(luminance, background) + 0.05) / (min(luminance, background) + 0.05)
+        if ratio >= minimum:
+            return color if step == 0 else to_hex(tuple(mixed)).upper()
+    return _theme.ink("text")
+
+
 def _relative_luminance(color: Any) -> float:
     from matplotlib.colors import to_rgb
 

@@ -16,7 +16,7 @@ from bureau_data import french
 from bureau_data.errors import ConfigurationError
 from bureau_data.plot import colors as _colors
 from bureau_data.plot import style as _theme
-from bureau_data.plot._common import add_text, describe, fmt, get_ax, numeric
+from bureau_data.plot._common import add_text, describe, fmt, get_ax, numeric, readable_color
 from bureau_data.plot.ticks import FrenchDateFormatter, format_axis
 
 Annotation = tuple[Any, str] | tuple[Any, float, str] | Mapping[str, Any]
@@ -101,7 +101,7 @@ def _label_line_ends(ax: Axes, lines: list[tuple[str, Any, float, str]]) -> None
     for _, _, y, _ in ordered:
         placed.append(max(y, placed[-1] + min_gap) if placed else y)
     for (name, x_last, _, colour), y in zip(ordered, placed, strict=True):
-        add_text(ax, x_last, y, f"  {name}", color=colour, va="center", ha="left",
+        add_text(ax, x_last, y, f"  {name}", color=readable_color(colour), va="center", ha="left",
                  fontsize=_theme.LABEL_FONT_SIZE, fontweight="bold", clip_on=False)
 
 
