@@ -1,17 +1,16 @@
 """HTTP downloads into the cache: one session, retries, streaming, checks, atomic rename.
 
 ``download()`` writes the body to a temporary file beside the target, checks it, and
-returns it with its provenance record. The caller moves it into place. A body shorter
-than its Content-Length, a damaged gzip stream, a zip that fails its CRC test or an
-HTML page served in place of a data file is rejected, so a bad copy never enters the
-cache. Connection errors, timeouts, 429 and 5xx answers and rejected bodies are retried
+returns it with its provenance record. The caller moves it into place. The checks reject
+an empty body, a body shorter than its Content-Length, and an HTML page served in place
+of a data file. They also reject a file that fails the check of its format (see
+``bureau_data._content``), so a bad copy never enters the cache. Connection errors, timeouts, 429 and 5xx answers and rejected bodies are retried
 with exponential backoff.
 """
 
 from __future__ import annotations
 
 import errno
-import gzip
 import hashlib
 import http.client
 import logging
@@ -19,7 +18,6 @@ import os
 import tempfile
 import threading
 import time
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,18 +26,16 @@ import requests
 import urllib3
 
 from bureau_data import __version__
-from bureau_data.archive import Limits, check_archive
+from bureau_data._content import InvalidContent, check_content
+from bureau_data.archive import Limits
 from bureau_data.catalogue import Dataset
 from bureau_data.config import (
     ENV_CACHE_DIR,
     ENV_LOCAL_DIR,
-    ENV_MAX_ARCHIVE_BYTES,
     ENV_RETRIES,
     Settings,
 )
 from bureau_data.errors import (
-    ArchiveError,
-    ArchiveTooLarge,
     CacheWriteError,
     DownloadError,
     IncompleteDownloadError,
@@ -52,8 +48,6 @@ CHUNK_SIZE = 1 << 16
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_SECONDS = 60.0  # a longer Retry-After is shortened to this
 PROGRESS_DELAY_SECONDS = 2.0  # the progress bar appears only for downloads longer than this
-_ZIP_MAGIC = b"PK\x03\x04"
-_GZIP_MAGIC = b"\x1f\x8b"
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 
@@ -214,23 +208,12 @@ def _keeps_encoding(dataset: Dataset, response: requests.Response) -> bool:
     return encoding in {"gzip", "x-gzip"} and dataset.filename.lower().endswith((".gz", ".tgz"))
 
 
-def _check_gzip(path: Path, limit: int) -> None:
-    produced = 0
-    try:
-        with gzip.open(path, "rb") as stream:
-            while chunk := stream.read(1 << 20):
-                produced += len(chunk)
-                if produced > limit:
-                    raise ArchiveTooLarge(
-                        f"Le fichier gzip {path.name} produit plus de {limit} octets une fois "
-                        f"décompressé (limite {ENV_MAX_ARCHIVE_BYTES}). Il est refusé."
-                    )
-    except (OSError, EOFError, zlib.error) as exc:
-        raise _Retryable(f"flux gzip endommagé ou incomplet ({exc})", incomplete=True) from exc
-
-
 def check_body(dataset: Dataset, path: Path, content_type: str, settings: Settings) -> None:
-    """Check a downloaded file by its kind: zip CRC test, gzip stream, no HTML page.
+    """Check a downloaded file: not empty, matching its format, not an HTML page.
+
+    The format checks are those of ``bureau_data._content.check_content``: zip CRC test,
+    complete gzip stream, JSON that parses, CSV text that decodes and has a header, data
+    lines and a consistent field count.
 
     Parameters
     ----------
@@ -248,7 +231,7 @@ def check_body(dataset: Dataset, path: Path, content_type: str, settings: Settin
     ArchiveTooLarge
         When the archive exceeds a size limit (not retried).
     _Retryable
-        When the body is damaged, which is retried.
+        When the body is empty, damaged or not in the expected format, which is retried.
 
     Examples
     --------
@@ -257,32 +240,30 @@ def check_body(dataset: Dataset, path: Path, content_type: str, settings: Settin
     >>> from bureau_data.config import get_settings
     >>> from bureau_data.foret import DATASET
     >>> path = Path(tempfile.mkdtemp()) / "page.csv"
-    >>> _ = path.write_text("<html>Maintenance</html>", encoding="utf-8")
+    >>> _ = path.write_text("Entity,Year\\nFrance,2020\\n", encoding="utf-8")
     >>> check_body(get_dataset(DATASET), path, "text/csv", get_settings())
     >>> check_body(get_dataset(DATASET), path, "text/html; charset=utf-8", get_settings())
     Traceback (most recent call last):
         ...
     bureau_data._download._Retryable: le serveur a renvoyé une page HTML au lieu du fichier ...
+    >>> _ = path.write_bytes(b"")
+    >>> check_body(get_dataset(DATASET), path, "text/csv", get_settings())
+    Traceback (most recent call last):
+        ...
+    bureau_data._download._Retryable: fichier vide (0 octet)
     """
-    with open(path, "rb") as handle:
-        magic = handle.read(4)
     name = dataset.filename.lower()
-    if name.endswith(".zip") or magic == _ZIP_MAGIC:
-        limits = Limits(settings.max_member_bytes, settings.max_archive_bytes, settings.max_ratio)
-        try:
-            check_archive(path, limits)
-        except ArchiveTooLarge:
-            raise
-        except ArchiveError as exc:
-            raise _Retryable(f"archive zip endommagée ou incomplète ({exc})", incomplete=True) from exc
-    elif name.endswith((".gz", ".tgz")) or magic[:2] == _GZIP_MAGIC:
-        _check_gzip(path, settings.max_archive_bytes)
     if content_type.split(";")[0].strip().lower() == "text/html" and not name.endswith((".html", ".htm")):
         raise _Retryable(
             "le serveur a renvoyé une page HTML au lieu du fichier attendu "
             "(page d'erreur ou de maintenance ?)",
             incomplete=True,
         )
+    limits = Limits(settings.max_member_bytes, settings.max_archive_bytes, settings.max_ratio)
+    try:
+        check_content(path, dataset.filename, limits)
+    except InvalidContent as exc:
+        raise _Retryable(str(exc), incomplete=True) from exc
 
 
 def _new_record(dataset: Dataset, target: Path, response: requests.Response, size: int,

@@ -91,6 +91,16 @@ class IncompleteDownloadError(DownloadError):
     """
 
 
+class ShrunkDownloadError(DownloadError):
+    """A complete download was not installed because it is much smaller than the cached copy.
+
+    Examples
+    --------
+    >>> issubclass(ShrunkDownloadError, DownloadError)
+    True
+    """
+
+
 class CacheWriteError(DownloadError):
     """The cache folder cannot be written (full disk, read-only folder, no permission).
 

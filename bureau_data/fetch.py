@@ -10,6 +10,10 @@ copy younger than ``BUREAU_DATA_MAX_AGE`` is used as is. An older one is revalid
 with a conditional request (ETag and Last-Modified sent back exactly as received), so an
 unchanged file is not downloaded again. A file whose server sends no validator is
 downloaded again once its maximum age has passed.
+
+A new download replaces a cached copy only when it is complete and passes the check of
+its format (``bureau_data._download.check_body``), and when it is at least half the size
+of the copy it replaces (``MIN_SIZE_RATIO``). Otherwise the cached copy is kept.
 """
 
 from __future__ import annotations
@@ -44,13 +48,24 @@ from bureau_data.config import (
     Settings,
     get_settings,
 )
-from bureau_data.errors import CacheWriteError, CatalogueError, DownloadError, OfflineError
+from bureau_data.errors import (
+    CacheWriteError,
+    CatalogueError,
+    DownloadError,
+    OfflineError,
+    ShrunkDownloadError,
+)
+from bureau_data.french import format_date, format_number
 from bureau_data.provenance import ProvenanceRecord, log_use
 
 logger = logging.getLogger(__name__)
 
 LOCK_TIMEOUT_SECONDS = 3600.0  # maximum wait for another process's download of the same file
 _LOCK_NOTICE_SECONDS = 1.0  # after this wait, log that another process holds the lock
+# A download smaller than this fraction of the cached copy it would replace is not
+# installed. A server that sends a cut file with a matching Content-Length, or an export
+# that stopped early, passes every other check. A real update rarely halves a file.
+MIN_SIZE_RATIO = 0.5
 # A dataset id or file name becomes one path component of the cache: no separator, no
 # control character, no leading dot (temporary files start with one), no reserved suffix.
 _UNSAFE_COMPONENT = re.compile(r"[/\\\x00-\x1f]|^\.|\.lock$|\.provenance\.json$")
@@ -555,12 +570,56 @@ def _install(downloaded: Downloaded, path: Path) -> ProvenanceRecord:
     return downloaded.record
 
 
+def shrunk_download_error(dataset: Dataset, new_size: int, entry: CacheEntry) -> ShrunkDownloadError:
+    """Return the error for a download much smaller than the cached copy, with the fix.
+
+    Parameters
+    ----------
+    dataset
+        The catalogue entry of the download.
+    new_size
+        Size in bytes of the new download.
+    entry
+        The cached copy that is kept.
+
+    Returns
+    -------
+    ShrunkDownloadError
+        The error to raise or log. Its message names the dataset, both sizes and the
+        commands that accept the smaller file.
+
+    Examples
+    --------
+    >>> import dataclasses, time
+    >>> from bureau_data.foret import DATASET
+    >>> record = dataclasses.replace(fetch(DATASET).record, size=650_412,
+    ...                              retrieved_at="2025-03-01T08:00:00Z")
+    >>> entry = CacheEntry(path=Path(record.path), record=record, checked_at=time.time())
+    >>> print(shrunk_download_error(get_dataset(DATASET), 216_804, entry))
+    Le fichier téléchargé pour 'foret.owid.fra2020' (https://...) fait 216 804 octets,
+    moins de la moitié des 650 412 octets de la copie en cache du 1er mars 2025 : il n'est
+    pas installé et la copie en cache est conservée. Si ce fichier a vraiment rétréci,
+    supprimez la copie avec « bureau-data vider foret.owid.fra2020 », puis relancez
+    « bureau-data telecharger foret.owid.fra2020 ».
+    """
+    retrieved = format_date(entry.record.retrieved_at[:10]) if entry.record.retrieved_at else "?"
+    return ShrunkDownloadError(
+        f"Le fichier téléchargé pour {dataset.id!r} ({dataset.url}) fait "
+        f"{format_number(new_size)} octets, moins de la moitié des "
+        f"{format_number(entry.record.size)} octets de la copie en cache du {retrieved} : il "
+        "n'est pas installé et la copie en cache est conservée. Si ce fichier a vraiment "
+        f"rétréci, supprimez la copie avec « bureau-data vider {dataset.id} », puis relancez "
+        f"« bureau-data telecharger {dataset.id} »."
+    )
+
+
 def _refresh(dataset: Dataset, path: Path, entry: CacheEntry | None, settings: Settings,
              strict: bool) -> ProvenanceRecord:
     """Download or revalidate ``dataset`` under its lock, and return the record in force.
 
-    When a revalidation fails and a good copy exists, that copy is kept and returned with
-    a warning, unless ``strict`` is true, in which case the error is raised.
+    When a revalidation fails, or brings a file smaller than ``MIN_SIZE_RATIO`` times the
+    cached copy, that copy is kept and returned with a warning, unless ``strict`` is true,
+    in which case the error is raised.
     """
     try:
         outcome = download(dataset, path, _conditional_headers(entry), settings)
@@ -585,6 +644,14 @@ def _refresh(dataset: Dataset, path: Path, entry: CacheEntry | None, settings: S
         except OSError as exc:
             logger.warning("Fiche de %s non mise à jour (%s) : la copie sera revalidée au "
                            "prochain appel.", dataset.id, exc)
+        return entry.record
+
+    if entry is not None and outcome.record.size < MIN_SIZE_RATIO * entry.record.size:
+        outcome.tmp.unlink(missing_ok=True)
+        error = shrunk_download_error(dataset, outcome.record.size, entry)
+        if strict:
+            raise error
+        logger.warning("%s", error)
         return entry.record
     return _install(outcome, path)
 
@@ -629,6 +696,22 @@ def fetch(dataset_id: str, *, refresh: bool = False) -> FetchedFile:
     a warning. A missing file is downloaded to a temporary file, checked, then moved into
     the cache. Concurrent calls, even from other processes, download a file once.
 
+    A download never replaces a cached copy unless it passes these checks:
+
+    - the body is not empty and is as long as its Content-Length;
+    - it matches the format of the catalogue's file name. Zip members pass their CRC
+      test, a gzip stream decompresses to its end, and JSON and GeoJSON parse. A CSV or
+      text file decodes as UTF-8 or cp1252 and has no NUL byte. It is not an HTML page,
+      it has a header and at least one data line, and most of its first 50 lines have
+      the same number of fields;
+    - when a copy is cached, the new file is at least half its size (``MIN_SIZE_RATIO``).
+
+    A body that fails the first two checks is downloaded again, up to
+    ``BUREAU_DATA_RETRIES`` times. A smaller file is not retried. In both cases the
+    cached copy is kept: with a warning on an automatic revalidation, with an error when
+    ``refresh`` is true. To accept a file that really shrank, delete the cached copy
+    (``bureau-data vider ID``) and download again.
+
     Parameters
     ----------
     dataset_id
@@ -649,7 +732,10 @@ def fetch(dataset_id: str, *, refresh: bool = False) -> FetchedFile:
     OfflineError
         When offline mode is on and the file is not cached. No socket is opened.
     IncompleteDownloadError
-        When every attempt returned a truncated or damaged body.
+        When every attempt returned an empty, truncated or damaged body.
+    ShrunkDownloadError
+        When ``refresh`` is true and the new file is less than half the size of the
+        cached copy, which is kept.
     CacheWriteError
         When the cache folder is full or not writable.
     DownloadError

@@ -282,7 +282,7 @@ def test_record_stored_beside_file(server: Server):
 def test_provenance_log_gets_each_use(server: Server, monkeypatch, tmp_path):
     log = tmp_path / "provenance.jsonl"
     monkeypatch.setenv("BUREAU_DATA_PROVENANCE_LOG", str(log))
-    server.routes["/a.csv"] = sequence(Reply(body=b"a\n"))
+    server.routes["/a.csv"] = sequence(Reply(body=b"a\n1\n"))
 
     fetch("test.a")
     fetch("test.a")
@@ -318,8 +318,8 @@ def test_weak_etag_update(server: Server, monkeypatch):
         if handler.headers.get("If-None-Match") == 'W/"v2"':
             return Reply(status=304, headers={"ETag": 'W/"v2"'})
         if len(server.requests("/b.csv")) == 0:
-            return Reply(body=b"version 1\n", headers={"ETag": 'W/"v1"'})
-        return Reply(body=b"version 2\n", headers={"ETag": 'W/"v2"'})
+            return Reply(body=b"version\n1\n", headers={"ETag": 'W/"v1"'})
+        return Reply(body=b"version\n2\n", headers={"ETag": 'W/"v2"'})
 
     server.routes["/b.csv"] = route
     fetch("test.b")
@@ -329,14 +329,14 @@ def test_weak_etag_update(server: Server, monkeypatch):
     third = fetch("test.b")
 
     assert server.requests("/b.csv")[1].headers["If-None-Match"] == 'W/"v1"'
-    assert second.path.read_bytes() == b"version 2\n"
+    assert second.path.read_bytes() == b"version\n2\n"
     assert second.record.etag == 'W/"v2"'
     assert third.record.etag == 'W/"v2"'
     assert [r.status for r in server.requests("/b.csv")] == [200, 200, 304]
 
 
 def test_no_validator_follows_max_age(server: Server, monkeypatch):
-    versions = iter([b"contenu 1\n", b"contenu 2\n", b"contenu 3\n"])
+    versions = iter([b"contenu\n1\n", b"contenu\n2\n", b"contenu\n3\n"])
     server.routes["/c.csv"] = lambda handler: Reply(body=next(versions))
     monkeypatch.setenv("BUREAU_DATA_MAX_AGE", "3600")
 
@@ -346,9 +346,9 @@ def test_no_validator_follows_max_age(server: Server, monkeypatch):
     monkeypatch.setenv("BUREAU_DATA_MAX_AGE", "0")
     expired = fetch("test.c")
 
-    assert first_content == b"contenu 1\n"
+    assert first_content == b"contenu\n1\n"
     assert still_fresh.record == first.record
-    assert expired.path.read_bytes() == b"contenu 2\n"
+    assert expired.path.read_bytes() == b"contenu\n2\n"
     requests = server.requests("/c.csv")
     assert len(requests) == 2
     assert "If-None-Match" not in requests[1].headers
@@ -361,7 +361,7 @@ def test_last_modified_sent_back_exactly(server: Server, monkeypatch):
     def route(handler):
         if handler.headers.get("If-Modified-Since") == stamp:
             return Reply(status=304)
-        return Reply(body=b"x\n", headers={"Last-Modified": stamp})
+        return Reply(body=b"x\n1\n", headers={"Last-Modified": stamp})
 
     server.routes["/lm.csv"] = route
     fetch("test.lm")
@@ -412,7 +412,7 @@ def test_offline_empty_cache_error(server: Server, monkeypatch, no_sockets):
 
 
 def test_offline_uses_stale_copy(server: Server, monkeypatch):
-    server.routes["/a.csv"] = sequence(Reply(body=b"a\n"))
+    server.routes["/a.csv"] = sequence(Reply(body=b"a\n1\n"))
     first = fetch("test.a")
     monkeypatch.setenv("BUREAU_DATA_OFFLINE", "1")
     monkeypatch.setenv("BUREAU_DATA_MAX_AGE", "0")
@@ -444,7 +444,7 @@ def test_unsafe_filename_rejected(tmp_path, monkeypatch, filename):
 
 
 def test_session_is_reused(server: Server):
-    server.routes["/a.csv"] = sequence(Reply(body=b"a\n"))
+    server.routes["/a.csv"] = sequence(Reply(body=b"a\n1\n"))
     fetch("test.a")
 
     assert fetch_module.get_settings().retries == 2
