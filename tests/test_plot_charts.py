@@ -244,6 +244,16 @@ def test_choropleth_departements_real():
     assert "97 départements sans donnée." in alt
 
 
+@pytest.mark.parametrize(("values", "extend"), [
+    ({"75": 3281.0, "13": 3.0}, "neither"),
+    ({"75": 4000.0, "13": 3.0}, "max"),
+    ({"75": 3281.0, "13": -1.0}, "min"),
+])
+def test_choropleth_bins_arrows_only_outside(values, extend):
+    ax = plot.choropleth(pd.Series(values), bins=[0, 50, 500, 3500])
+    assert ax.collections[0].colorbar.extend == extend
+
+
 def test_choropleth_overseas_insets():
     ax = plot.choropleth(pd.Series({"971": 1.0, "972": 2.0, "973": 3.0, "974": 4.0, "976": 5.0}))
     frames = [patch for patch in ax.patches if isinstance(patch, Rectangle)]

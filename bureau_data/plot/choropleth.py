@@ -145,7 +145,10 @@ def choropleth(data: Any, *, level: str = "departements", code: str | None = Non
     if bins is not None:
         boundaries = list(bins)
         colormap = _colors.sequential_cmap(cmap) if isinstance(cmap, str) else (cmap or _colors.sequential_cmap())
-        norm: Normalize = BoundaryNorm(boundaries, colormap.N, extend="both")
+        # The colour bar gets an arrow only on a side where values fall outside the bins.
+        below, above = bool((finite < boundaries[0]).any()), bool((finite > boundaries[-1]).any())
+        extend = {(True, True): "both", (True, False): "min", (False, True): "max"}.get((below, above), "neither")
+        norm: Normalize = BoundaryNorm(boundaries, colormap.N, extend=extend)
     elif center is not None:
         colormap = cmap or _colors.DIVERGING
         norm = TwoSlopeNorm(vcenter=center, vmin=min(low, center - 1e-9), vmax=max(high, center + 1e-9))
