@@ -148,17 +148,57 @@ def test_failing_cell_keeps_last_good_article(site: tuple[Path, Path], capsys: p
     assert code_exit == 1
     err = capsys.readouterr().err
     assert f"Échec de l'article {path}" in err
-    assert "la cellule 1 (index à partir de 0)" in err
+    assert "cellule 2 (numérotée à partir de 1, comme dans JupyterLab)" in err
     assert "exception ZeroDivisionError : division by zero" in err
-    assert "--- Source de la cellule ---\ny = x / 0\nprint(y)" in err
-    assert "--- Trace ---" in err
+    assert "--- Cellule 2 ---\ny = x / 0\nprint(y)\n--- Trace ---" in err
     assert "----> 1 y = x / 0" in err
+    assert "An error occurred" not in err
+    assert err.count("y = x / 0\nprint(y)") == 1  # the source once; the traceback quotes it line by line
     assert snapshot(output) == good  # the last good version stays online
     assert not (output / build_module.STAGING_DIR).exists()
 
     report = build(notebooks, output)
     assert result(report, "essai").status == "failed"  # still broken: tried again, not skipped
     assert result(report, "voisin").status == "skipped"
+
+
+LIBRARY_ERROR_CELL = "from bureau_data.catalogue import get_dataset\nget_dataset('foret')"
+
+
+def test_library_error_report_is_short(site: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    notebooks, output = site
+    path = write_notebook(notebooks, "erreur", [markdown("Intro"), "x = 1", LIBRARY_ERROR_CELL])
+    assert main(["construire", "--notebooks", str(notebooks), "--sortie", str(output)]) == 1
+    err = capsys.readouterr().err
+    log_file = build_module.article_log_path(build_module.build_state_dir(output), "erreur")
+    assert err == (
+        "ÉCHEC      erreur\n"
+        f"Échec de l'article {path}, cellule 3 (numérotée à partir de 1, comme dans JupyterLab) : "
+        "CatalogueError : Jeu de données inconnu : 'foret'. La commande « bureau-data catalogue » "
+        "liste les jeux disponibles.\n"
+        "--- Cellule 3 ---\n"
+        f"{LIBRARY_ERROR_CELL}\n"
+        f"Trace complète dans {log_file} (ou relancez avec « bureau-data -v construire »).\n\n"
+    )
+    log_text = log_file.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in log_text
+    assert "----> 2 get_dataset('foret')" in log_text
+
+    assert main(["-v", "construire", "--notebooks", str(notebooks), "--sortie", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert "--- Trace ---" in err
+    assert "----> 2 get_dataset('foret')" in err
+    assert err.count("get_dataset('foret')") == 2  # the cell once, the traceback's arrow line once
+    assert "An error occurred" not in err
+
+
+def test_long_cell_source_trimmed(site: tuple[Path, Path]) -> None:
+    notebooks, output = site
+    source = "\n".join(f"x{i} = {i}" for i in range(30)) + "\nraise ValueError('fin')"
+    write_notebook(notebooks, "longue", [source])
+    failure = result(build(notebooks, output), "longue")
+    assert "x19 = 19\n… (11 ligne(s) de plus)\n--- Trace ---" in failure.message
+    assert "x20 = 20\n" not in failure.message.split("--- Trace ---")[0]
 
 
 def test_other_articles_build_when_one_fails(site: tuple[Path, Path]) -> None:

@@ -55,7 +55,7 @@ def test_error_output_fails_article(site: tuple[Path, Path]) -> None:
         failure = result(report, slug)
         assert failure.status == "failed", slug
         assert str(paths[slug]) in failure.message
-        assert "la cellule 0 (index à partir de 0)" in failure.message, slug
+        assert "cellule 1 (numérotée à partir de 1, comme dans JupyterLab)" in failure.message, slug
         assert ename in failure.message, slug
         assert not (output / slug).exists()
     assert result(report, "autre").status == "built"
@@ -68,7 +68,7 @@ def test_error_output_exit_code(site: tuple[Path, Path], capsys: pytest.CaptureF
     err = capsys.readouterr().err
     assert "ÉCHEC      a" in err
     assert "ValueError" in err
-    assert "la cellule 0" in err
+    assert "cellule 1 (numérotée à partir de 1" in err
 
 
 def test_raises_exception_tag_allows_error(site: tuple[Path, Path]) -> None:
@@ -83,7 +83,7 @@ def test_raises_exception_tag_allows_error(site: tuple[Path, Path]) -> None:
     assert "\x1b[" not in page
 
 
-def test_hanging_cell_times_out(site: tuple[Path, Path]) -> None:
+def test_hanging_cell_times_out(site: tuple[Path, Path], caplog: pytest.LogCaptureFixture) -> None:
     notebooks, output = site
     # Both cells would run for ten minutes or forever: finishing at all proves the limit.
     sleeping = write_notebook(notebooks, "b", ["x = 1", "import time; time.sleep(600)"])
@@ -92,11 +92,12 @@ def test_hanging_cell_times_out(site: tuple[Path, Path]) -> None:
     report = build(notebooks, output, cell_timeout=1, jobs=2)
     elapsed = time.perf_counter() - started
     assert elapsed < 90, f"échec après {elapsed:.1f} s"
+    assert [r.getMessage() for r in caplog.records if "Timeout" in r.getMessage()] == []
     for path in (sleeping, looping):
         failure = result(report, path.stem)
         assert failure.status == "failed"
         assert str(path) in failure.message
-        assert "la cellule 1 (index à partir de 0)" in failure.message
+        assert "cellule 2 (numérotée à partir de 1, comme dans JupyterLab)" in failure.message
         assert "délai dépassé : la cellule tourne depuis plus de 1 s" in failure.message
 
 

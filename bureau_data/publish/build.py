@@ -231,6 +231,11 @@ def build_state_dir(output_dir: Path, cache_dir: Path | None = None) -> Path:
     return (cache_dir or get_settings().cache_dir) / "construction" / f"{resolved.name or 'racine'}-{key}"
 
 
+def article_log_path(state_dir: Path, slug: str) -> Path:
+    """Return the log file of an article's last build: kernel stderr, tracebacks, cell stderr."""
+    return state_dir / "logs" / f"{slug}.log"
+
+
 def _state_path(output_dir: Path) -> Path:
     return build_state_dir(output_dir) / "state.json"
 
@@ -306,19 +311,19 @@ def _build_one(job: _Job) -> _Outcome:
     import nbformat
 
     from bureau_data.provenance import read_log, read_methods
-    from bureau_data.publish.execute import ExecutionSettings, execute_notebook
+    from bureau_data.publish.execute import CellFailure, ExecutionSettings, execute_notebook
     from bureau_data.publish.metadata import read_metadata
     from bureau_data.publish.render import render_article
 
     started = time.perf_counter()
     staging = Path(tempfile.mkdtemp(dir=job.output_dir / STAGING_DIR, prefix=f"{job.slug}."))
+    article_log = article_log_path(job.state_dir, job.slug)
+    article_log.write_text("", encoding="utf-8")
     try:
         meta = read_metadata(nbformat.read(job.notebook, as_version=4), job.notebook)
         log_path = job.state_dir / "provenance" / f"{job.slug}.jsonl.new"
-        kernel_log = job.state_dir / "logs" / f"{job.slug}.noyau.log"
-        kernel_log.unlink(missing_ok=True)
         nb = execute_notebook(job.notebook, ExecutionSettings(job.kernel, job.cell_timeout), log_path,
-                              kernel_log=kernel_log)
+                              log_file=article_log)
         records = read_log(log_path)
         page = render_article(nb, meta, records=records, methods=read_methods(log_path),
                               site_url=job.site_url, template_name=job.template)
@@ -354,6 +359,12 @@ def _build_one(job: _Job) -> _Outcome:
             data_files=_data_file_entries(records), meta=meta.to_dict(),
             thumbnail=page.figures[0].filename if page.figures else None,
         )
+    except CellFailure as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        with open(article_log, "a", encoding="utf-8") as log:
+            log.write(exc.report(verbose=True))
+        return _Outcome(slug=job.slug, ok=False, message=exc.report(verbose=job.verbose, log_file=article_log),
+                        seconds=time.perf_counter() - started)
     except BuildError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         return _Outcome(slug=job.slug, ok=False, message=str(exc), seconds=time.perf_counter() - started)

@@ -102,6 +102,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         html_budget=args.budget_html,
         site_url=args.url_site,
         template=args.modele,
+        verbose=bool(getattr(args, "verbeux", False)),
     )
     report = build_site(options)
     for result in report.results:

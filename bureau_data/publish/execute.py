@@ -8,6 +8,12 @@ first cell that sets the matplotlib backend and resolution. Any output of type
 ``error`` fails the article, even when the kernel replied ``ok`` (``%%time`` and some
 magics print the traceback but swallow the exception), unless the cell is tagged
 ``raises-exception``.
+
+Failures name cells by their number from 1, as JupyterLab shows them. An exception of
+bureau_data (``BureauDataError``) already says in French what went wrong and what to
+do, so its report leaves the traceback in the article's log file; other exceptions
+keep their traceback in the report. nbclient's own English log lines go to that log
+file too, never to the screen.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ FALLBACK_KERNEL = "python3"  # ipykernel's own spec for the interpreter running 
 FIGURE_DPI = 100  # resolution of plain matplotlib figures (``plt.show()``)
 SETUP_TAG = "bureau-data-setup"
 SETUP_TIMEOUT = 120  # seconds for the injected cell, which imports matplotlib
+LIBRARY_ERROR_KEY = "bureau_data_error"  # output metadata marking an exception of bureau_data
+SOURCE_LINES_SHOWN = 20  # lines of a failing cell's source quoted in the report
 
 # The first cell the build injects, removed again after execution. It fixes the
 # backend, the resolution and the PNG metadata, so the same figure gives the same bytes.
@@ -52,6 +60,23 @@ matplotlib.rcParams["savefig.dpi"] = {FIGURE_DPI}
 matplotlib.rcParams["svg.hashsalt"] = "bureau-data"
 set_matplotlib_formats("png", bbox_inches="tight", dpi={FIGURE_DPI}, metadata={{"Software": None}})
 del set_matplotlib_formats
+
+
+def _bureau_data_mark_error(result):
+    # Tells the build, through an output it removes again, that a cell raised an
+    # exception of bureau_data: the kernel alone knows the exception's class.
+    try:
+        from bureau_data.errors import BureauDataError
+    except ImportError:
+        return
+    if isinstance(result.error_in_exec, BureauDataError):
+        from IPython.display import publish_display_data
+        publish_display_data({{"text/plain": ""}},
+                             metadata={{"{LIBRARY_ERROR_KEY}": type(result.error_in_exec).__name__}})
+
+
+get_ipython().events.register("post_run_cell", _bureau_data_mark_error)
+del _bureau_data_mark_error
 """
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -62,27 +87,56 @@ class KernelNotFoundError(BuildError):
 
 
 class CellFailure(BuildError):
-    """A cell of an article notebook raised, printed an error or timed out."""
+    """A cell of an article notebook raised, printed an error or timed out.
 
-    def __init__(self, notebook: Path, cell_index: int, source: str, reason: str, traceback: str) -> None:
+    ``cell_number`` counts from 1 as JupyterLab does (0 is the setup cell the build
+    injects). ``library_error`` is True when the exception is a ``BureauDataError``,
+    whose French message is enough: ``report()`` then leaves out the traceback.
+    """
+
+    def __init__(self, notebook: Path, cell_number: int, source: str, reason: str, traceback: str,
+                 library_error: bool = False) -> None:
         self.notebook = notebook
-        self.cell_index = cell_index
+        self.cell_number = cell_number
         self.source = source
         self.reason = reason
         self.traceback = traceback
-        where = "la cellule de préparation ajoutée par la construction" if cell_index < 0 else (
-            f"la cellule {cell_index} (index à partir de 0)"
-        )
-        message = (
-            f"Échec de l'article {notebook} : {where} : {reason}.\n"
-            f"--- Source de la cellule ---\n{source.rstrip()}\n"
-        )
-        if traceback:
-            message += f"--- Trace ---\n{traceback.rstrip()}\n"
-        super().__init__(message)
+        self.library_error = library_error
+        super().__init__(self.report(verbose=True))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.notebook, self.cell_index, self.source, self.reason, self.traceback))
+        return (type(self), (self.notebook, self.cell_number, self.source, self.reason, self.traceback,
+                             self.library_error))
+
+    def report(self, *, verbose: bool, log_file: Path | None = None) -> str:
+        """Return the French report of the failure.
+
+        Parameters
+        ----------
+        verbose
+            Include the traceback even for an exception of bureau_data.
+        log_file
+            The file holding the full report, named when the traceback is left out.
+        """
+        if self.cell_number <= 0:
+            where = "la cellule de préparation ajoutée par la construction"
+        else:
+            where = f"cellule {self.cell_number} (numérotée à partir de 1, comme dans JupyterLab)"
+        lines = [f"Échec de l'article {self.notebook}, {where} : {self.reason}",
+                 f"--- Cellule {max(self.cell_number, 0)} ---", _trimmed_source(self.source)]
+        if self.traceback and (verbose or not self.library_error):
+            lines += ["--- Trace ---", self.traceback.rstrip()]
+        elif self.traceback and log_file is not None:
+            lines.append(f"Trace complète dans {log_file} (ou relancez avec « bureau-data -v construire »).")
+        return "\n".join(lines) + "\n"
+
+
+def _trimmed_source(source: str) -> str:
+    lines = source.rstrip().splitlines()
+    if len(lines) <= SOURCE_LINES_SHOWN:
+        return "\n".join(lines)
+    hidden = len(lines) - SOURCE_LINES_SHOWN
+    return "\n".join(lines[:SOURCE_LINES_SHOWN] + [f"… ({hidden} ligne(s) de plus)"])
 
 
 def strip_ansi(text: str) -> str:
@@ -148,27 +202,30 @@ class _ArticleClient(NotebookClient):
 
     async def async_execute_cell(self, cell: NotebookNode, cell_index: int, execution_count: int | None = None,
                                  store_history: bool = True) -> NotebookNode:
-        index = cell_index - 1  # the injected setup cell comes first
+        # The injected setup cell is index 0, so the index is the user's number from 1.
+        number = cell_index
         try:
             result = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
         except CellTimeoutError:
             raise CellFailure(
-                self.notebook_path, index, cell.source,
+                self.notebook_path, number, cell.source,
                 f"délai dépassé : la cellule tourne depuis plus de {self.timeout} s (délai par cellule)",
                 "",
             ) from None
         except CellExecutionError as exc:
-            raise CellFailure(self.notebook_path, index, cell.source, f"exception {exc.ename} : {exc.evalue}",
-                              _strip_cell_error(exc)) from None
+            library_error = any(LIBRARY_ERROR_KEY in output.get("metadata", {}) for output in cell.outputs)
+            reason = f"{exc.ename} : {exc.evalue}" if library_error else f"exception {exc.ename} : {exc.evalue}"
+            raise CellFailure(self.notebook_path, number, cell.source, reason,
+                              _cell_traceback(cell, exc), library_error) from None
         except DeadKernelError:
-            raise CellFailure(self.notebook_path, index, cell.source,
+            raise CellFailure(self.notebook_path, number, cell.source,
                               "le noyau s'est arrêté (mémoire épuisée ou plantage)", "") from None
 
         if "raises-exception" not in cell.metadata.get("tags", []):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     raise CellFailure(
-                        self.notebook_path, index, cell.source,
+                        self.notebook_path, number, cell.source,
                         f"sortie d'erreur {output.get('ename', '')} : {output.get('evalue', '')} "
                         "(l'exception a été affichée mais pas propagée, par exemple par %%time)",
                         _error_traceback(output),
@@ -176,8 +233,12 @@ class _ArticleClient(NotebookClient):
         return result
 
 
-def _strip_cell_error(exc: CellExecutionError) -> str:
-    return strip_ansi(exc.traceback or f"{exc.ename}: {exc.evalue}")
+def _cell_traceback(cell: NotebookNode, exc: CellExecutionError) -> str:
+    """Return the kernel's traceback of a failed cell, without nbclient's English preamble."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return _error_traceback(output)
+    return f"{exc.ename}: {exc.evalue}"
 
 
 @dataclass(frozen=True)
@@ -199,7 +260,7 @@ def kernel_environment(provenance_log: Path) -> dict[str, str]:
 
 
 def execute_notebook(path: Path, settings: ExecutionSettings, provenance_log: Path,
-                     kernel_log: Path | None = None) -> NotebookNode:
+                     log_file: Path | None = None) -> NotebookNode:
     """Execute a notebook and return the executed copy; the file itself is not modified.
 
     Parameters
@@ -211,9 +272,10 @@ def execute_notebook(path: Path, settings: ExecutionSettings, provenance_log: Pa
     provenance_log
         The file the kernel's loaders append their provenance records to. It is
         emptied first.
-    kernel_log
-        The file that receives the kernel process's own stderr (start-up warnings,
-        crash messages); None leaves it on the build's stderr.
+    log_file
+        The article's log file, appended to: it receives the kernel process's own
+        stderr (start-up warnings, crash messages) and nbclient's log lines. None
+        leaves the kernel's stderr on the build's stderr and drops nbclient's lines.
 
     Raises
     ------
@@ -229,8 +291,15 @@ def execute_notebook(path: Path, settings: ExecutionSettings, provenance_log: Pa
 
     provenance_log.parent.mkdir(parents=True, exist_ok=True)
     provenance_log.write_text("", encoding="utf-8")
+    # nbclient logs English lines such as « Timeout waiting for execute reply »: they
+    # belong in the log file, and the French report says the same on screen.
     nbclient_logger = logging.getLogger("bureau_data.publish.nbclient")
-    nbclient_logger.setLevel(logging.WARNING)
+    nbclient_logger.setLevel(logging.INFO)
+    nbclient_logger.propagate = False
+    handler: logging.Handler = (logging.NullHandler() if log_file is None
+                                else logging.FileHandler(log_file, encoding="utf-8"))
+    handler.setFormatter(logging.Formatter("nbclient %(levelname)s : %(message)s"))
+    nbclient_logger.addHandler(handler)
     client = _ArticleClient(
         nb,
         notebook_path=path,
@@ -243,13 +312,20 @@ def execute_notebook(path: Path, settings: ExecutionSettings, provenance_log: Pa
         log=nbclient_logger,
     )
     logger.debug("Exécution de %s avec le noyau %s (Python %s)", path, settings.kernel_name, sys.version.split()[0])
-    if kernel_log is None:
-        client.execute(env=kernel_environment(provenance_log))
-    else:
-        with open(kernel_log, "ab") as stderr:
-            client.execute(env=kernel_environment(provenance_log), stderr=stderr)
+    try:
+        if log_file is None:
+            client.execute(env=kernel_environment(provenance_log))
+        else:
+            with open(log_file, "ab") as stderr:
+                client.execute(env=kernel_environment(provenance_log), stderr=stderr)
+    finally:
+        nbclient_logger.removeHandler(handler)
+        handler.close()
 
     nb.cells = [cell for cell in nb.cells if SETUP_TAG not in cell.metadata.get("tags", [])]
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = [output for output in cell.outputs
+                            if LIBRARY_ERROR_KEY not in output.get("metadata", {})]
     return nb
