@@ -201,7 +201,26 @@ def _order_by_scrutin(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame
 
 
 def build_tables(cols: parse._Columns) -> dict[str, pd.DataFrame]:
-    """Type the parsed column lists, derive ``adopte``, run the checks and fill ``attrs``."""
+    """Type the parsed column lists, derive ``adopte``, run the checks and fill ``attrs``.
+
+    Parameters
+    ----------
+    cols
+        Column lists returned by ``_scrutins_parse.parse_documents``.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        As ``read_documents``, without emitting the warnings: the checks are only stored
+        in ``attrs``.
+
+    Examples
+    --------
+    >>> doc = {"scrutin": {"uid": "VTANR5L17V1", "numero": "1", "sort": {"code": "rejeté"}}}
+    >>> tables = build_tables(parse.parse_documents([("VTANR5L17V1.json", doc)]))
+    >>> bool(tables["scrutins"].loc[0, "adopte"]), tables["scrutins"].attrs["numeros_manquants"]
+    (False, [])
+    """
     scrutins_df = parse.scrutins_frame(cols)
     adopte, unknown_sorts = _derive_adopte(scrutins_df)
     scrutins_df.insert(list(scrutins_df.columns).index("sort_libelle") + 1, "adopte", adopte)
@@ -339,6 +358,36 @@ def read_archive(path: str | Path, *, where: str | None = None) -> dict[str, pd.
     zip-bomb limits) and parsed with orjson. Nothing is cached here; the loaders cache.
     Warnings are not emitted here, so that a cached load and a fresh one report the same
     way; see ``df.attrs`` or call a loader.
+
+    Parameters
+    ----------
+    path
+        The zip archive.
+    where
+        Name of the archive in the debug log line, or None for ``path``.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        As ``read_documents``.
+
+    Raises
+    ------
+    ArchiveError
+        When the archive is damaged or exceeds a size limit.
+    SchemaError
+        When a member is not valid JSON or has no ``scrutin`` root.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, zipfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "scrutins.zip"
+    >>> doc = {"scrutin": {"uid": "VTANR5L17V1", "numero": "1", "sort": {"code": "adopté"}}}
+    >>> with zipfile.ZipFile(path, "w") as zf:
+    ...     zf.writestr("json/VTANR5L17V1.json", json.dumps(doc))
+    >>> tables = read_archive(path)
+    >>> sorted(tables), tables["scrutins"]["uid"].tolist()
+    (['decomptes_groupes', 'mises_au_point', 'positions', 'scrutins'], ['VTANR5L17V1'])
     """
     cols = parse.parse_documents(iter_members(Path(path), "*.json"))
     tables = build_tables(cols)
@@ -354,10 +403,26 @@ def load_tables(legislature: int) -> dict[str, pd.DataFrame]:
     four tables are stored as Parquet beside their ``attrs``; later calls read the
     Parquet files. Warnings for the checks are emitted at every call.
 
+    Parameters
+    ----------
+    legislature
+        15, 16 or 17.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        Keys ``scrutins``, ``positions``, ``decomptes_groupes`` and ``mises_au_point``.
+
     Raises
     ------
     ConfigurationError
         When no archive is catalogued for ``legislature`` (15, 16 and 17 are).
+
+    Examples
+    --------
+    >>> tables = load_tables(17)
+    >>> {name: len(table) for name, table in tables.items()}
+    {'scrutins': 3876, 'positions': 649410, 'decomptes_groupes': 46512, 'mises_au_point': 1670}
     """
     number = _legislature(legislature)
     fetched = fetch(DATASETS[number])
@@ -445,9 +510,9 @@ def scrutins(legislature: int) -> pd.DataFrame:
     Examples
     --------
     >>> from bureau_data.assemblee.scrutins import scrutins
-    >>> df = scrutins(17)  # doctest: +SKIP
-    >>> df["adopte"].sum()  # doctest: +SKIP
-    1444
+    >>> df = scrutins(17)
+    >>> len(df), int(df["adopte"].sum())
+    (3876, 1444)
     """
     return load_tables(legislature)["scrutins"]
 
@@ -498,8 +563,9 @@ def positions(legislature: int) -> pd.DataFrame:
     Examples
     --------
     >>> from bureau_data.assemblee.scrutins import positions
-    >>> votes = positions(17)  # doctest: +SKIP
-    >>> votes["position"].value_counts()  # doctest: +SKIP
+    >>> votes = positions(17)
+    >>> votes["position"].value_counts().to_dict()
+    {'contre': 310652, 'pour': 288991, 'abstention': 33917, 'non-votant': 15850}
     """
     return load_tables(legislature)["positions"]
 
@@ -523,10 +589,22 @@ def decomptes_groupes(legislature: int) -> pd.DataFrame:
         non_votants_volontaires  Int64      idem
         =======================  =========  ===================================================
 
+    Parameters
+    ----------
+    legislature
+        15, 16 or 17.
+
     Raises
     ------
     ConfigurationError, SchemaError
         As ``scrutins()``.
+
+    Examples
+    --------
+    >>> counts = decomptes_groupes(17)
+    >>> rn = counts[(counts.scrutin_uid == "VTANR5L17V1") & (counts.groupe_uid == "PO845401")]
+    >>> int(rn["nombre_membres"].iloc[0])
+    125
     """
     return load_tables(legislature)["decomptes_groupes"]
 
@@ -554,6 +632,11 @@ def mises_au_point(legislature: int) -> pd.DataFrame:
         num_place          Int16     seat (XVIIth legislature)
         =================  ========  ========================================================
 
+    Parameters
+    ----------
+    legislature
+        15, 16 or 17.
+
     Raises
     ------
     ConfigurationError, SchemaError
@@ -564,5 +647,11 @@ def mises_au_point(legislature: int) -> pd.DataFrame:
     In the XVIIth legislature ``abstentions``, ``nonVotants`` and
     ``nonVotantsVolontaires`` are lists that may hold nulls (``[null, {"votant": …}]``);
     the Congrès uses ``pour``/``contre`` instead of ``pours``/``contres``.
+
+    Examples
+    --------
+    >>> corrections = mises_au_point(17)
+    >>> len(corrections), int(corrections["dysfonctionnement"].sum())
+    (1670, 53)
     """
     return load_tables(legislature)["mises_au_point"]
