@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from html.parser import HTMLParser
 from typing import Any
 
 import nh3
@@ -32,52 +31,42 @@ DROPPED_CONTENT_TAGS = frozenset({"script", "style", "template", "noscript", "if
 # Entities escaped twice or more are decoded by repeated passes; this bounds the passes.
 MAX_PASSES = 8
 
+# One cleaner for every call: nh3.clean builds a new one each time, which took a
+# third of the cleaning time on the amendment and question archives.
+_CLEANER = nh3.Cleaner(
+    tags=set(BLOCK_TAGS),
+    clean_content_tags=set(DROPPED_CONTENT_TAGS),
+    attributes={},
+    strip_comments=True,
+    link_rel=None,
+)
+# The cleaner's output is serialised by html5ever: its only tags are the block tags,
+# without attributes, and its text escapes only "&", U+00A0, "<" and ">". So a tag
+# ends at the first ">" and four replacements decode the text.
+_CLEAN_TAG = re.compile(r"<[^>]*>")
+_SERIALISER_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&amp;", "&"))
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_INLINE_SPACE = re.compile(r"[^\S\n]+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
-
-
-class _TextCollector(HTMLParser):
-    """Collect the text of sanitised HTML, with a line break at each block boundary."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
 
 
 def _one_pass(fragment: str) -> str:
     # nh3 keeps only the block tags, without any attribute, and drops scripts, styles
-    # and comments with their content. The collector then reads the text and decodes
-    # the entities.
-    cleaned = nh3.clean(
-        fragment,
-        tags=set(BLOCK_TAGS),
-        clean_content_tags=set(DROPPED_CONTENT_TAGS),
-        attributes={},
-        strip_comments=True,
-        link_rel=None,
-    )
-    collector = _TextCollector()
-    collector.feed(cleaned)
-    collector.close()
-    return "".join(collector.parts)
+    # and comments with their content. Each remaining tag becomes a line break, then
+    # the serialiser's entities are decoded ("&amp;" last, so "&amp;lt;" gives "&lt;").
+    text = _CLEAN_TAG.sub("\n", _CLEANER.clean(fragment))
+    for entity, character in _SERIALISER_ENTITIES:
+        text = text.replace(entity, character)
+    return text
 
 
 def _normalise_space(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    # str.split() without an argument splits at the characters that regular
+    # expressions call \s, and is three times faster than re.sub on these texts.
+    lines = [" ".join(line.split()) for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 
 
@@ -117,6 +106,10 @@ def html_to_text(value: Any) -> str | None:
         if converted == text:
             break
         text = converted
+        # With no "<" and no "&" left, no tag or entity can remain: another pass would
+        # change nothing but line ends and NUL characters, which are normalised below.
+        if "<" not in text and "&" not in text:
+            break
     else:
         # Still changing after MAX_PASSES: escape what is left so no tag can survive.
         text = text.replace("<", "‹").replace(">", "›")

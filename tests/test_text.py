@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from bureau_data.text import escape_markdown, html_to_text
@@ -59,3 +62,104 @@ def test_empty_values_give_none(value):
 def test_markdown_escape_blocks_links_and_html():
     escaped = escape_markdown("[clic](javascript:alert(1)) <b>*x*</b>")
     assert escaped == r"\[clic\]\(javascript:alert\(1\)\) &lt;b&gt;\*x\*&lt;/b&gt;"
+
+
+def test_escaped_ampersand_is_kept():
+    assert html_to_text("AT&amp;T &amp;amp; fils") == "AT&T & fils"
+
+
+def test_escaped_no_break_space_is_decoded():
+    assert html_to_text("un&amp;nbsp;deux&amp;#160;trois") == "un deux trois"
+
+
+def test_line_ends_and_controls_are_normalised():
+    assert html_to_text("un\r\ndeux\rtrois\x00\x0b quatre&#13;cinq") == "un\ndeux\ntrois quatre\ncinq"
+
+
+def test_escaped_comment_leaves_no_markup():
+    text = html_to_text("&lt;!-- &lt;img src=x onerror=alert(1)&gt; --&gt;suite")
+    assert text == "suite"
+
+
+def test_table_cells_become_lines():
+    fragment = "<table><tbody><tr><td>Crédits</td><td>10&#160;000</td></tr></tbody></table>"
+    assert html_to_text(fragment) == "Crédits\n10 000"
+
+
+def test_decomposed_accents_become_nfc():
+    assert html_to_text("<p>Re\u0301publique</p>") == "République"
+
+
+# Tokens for the comparison with the reference conversion below: hostile tags, tags that
+# change how the HTML parser reads what follows (raw text, tables, foreign content),
+# entities escaped once, twice or badly, and every kind of space and line end.
+_TOKENS = [
+    "<p>", "</p>", "<br>", "<br/>", "</br>", "<div>", "</div>", "<li>", "<ul>", "</li>",
+    "<table>", "<tr>", "<td>", "</td>", "</table>", "<b>", "</b>", "<i>", "<strong>",
+    '<a href="javascript:x">', "</a>", "<script>", "</script>", "<style>", "</style>",
+    "<textarea>", "</textarea>", "<title>", "<!--", "-->", "<!-- c -->", "<pre>", "</pre>",
+    "\n", "\r\n", "\r", "\x00", "\x0b", "\u00a0", "\u202f", "\u2028", " ", "  ", "\t",
+    "&amp;", "&lt;", "&gt;", "&amp;lt;", "&amp;gt;", "&amp;amp;lt;", "&nbsp;", "&#160;",
+    "&#x00E9;", "&eacute;", "&notit;", "&#0;", "&#x80;", "&", "<", ">", "abc", "é",
+    "e\u0301", "x < y", "<img src=x onerror=alert(1)>", "<svg><p>", "</svg>", "<math>",
+    "<![CDATA[x]]>", "<?php x ?>", "<plaintext>", '<p align="CENTER">', "<a name=PG1>",
+    "<noscript>", "<template>", "</template>", "<xmp>", "<iframe>", "'", '"', "=", "/",
+    "<p\n>", "< p>", "<3",
+]
+
+
+def _reference_html_to_text(value: str) -> str | None:
+    """Convert like html_to_text, the slow way: nh3, then html.parser, until stable."""
+    import unicodedata
+    from html.parser import HTMLParser
+
+    import nh3
+
+    from bureau_data.text import BLOCK_TAGS, DROPPED_CONTENT_TAGS, MAX_PASSES
+
+    class Collector(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in BLOCK_TAGS:
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag):
+            if tag in BLOCK_TAGS:
+                self.parts.append("\n")
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    text = value
+    for _ in range(MAX_PASSES):
+        cleaned = nh3.clean(text, tags=set(BLOCK_TAGS), clean_content_tags=set(DROPPED_CONTENT_TAGS),
+                            attributes={}, strip_comments=True, link_rel=None)
+        collector = Collector()
+        collector.feed(cleaned)
+        collector.close()
+        converted = "".join(collector.parts)
+        if converted == text:
+            break
+        text = converted
+    else:
+        text = text.replace("<", "‹").replace(">", "›")
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line) or None
+
+
+def test_conversion_matches_reference_on_random_fragments():
+    rnd = random.Random(20261204)
+    fragments = ["".join(rnd.choice(_TOKENS) for _ in range(rnd.randint(1, 14))) for _ in range(3000)]
+    mismatches = [(f, html_to_text(f), _reference_html_to_text(f)) for f in fragments
+                  if html_to_text(f) != _reference_html_to_text(f)]
+    assert mismatches == []
+    for fragment in fragments:
+        text = html_to_text(fragment)
+        if text is not None:
+            assert not re.search(r"</?[a-zA-Z]|<!--", text), fragment
+            assert html_to_text(text) == text, fragment
