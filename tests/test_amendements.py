@@ -126,6 +126,8 @@ def test_l17_funnel_totals(l17):
     assert row["adoptes"] == 643
     assert row["part_adoptes_sur_mis_aux_voix"] == pytest.approx(100 * 643 / 1323)
     assert "dénominateur" in funnel.attrs["method"]
+    assert "« Irrecevable 40 »" in funnel.attrs["method"]
+    assert "_" not in funnel.attrs["method"]  # written for readers, without column names
 
 
 def test_l17_funnel_by_author_type(l17):

@@ -576,18 +576,21 @@ def issues_amendements(df: pd.DataFrame) -> pd.Series:
 METHOD_KEY = "assemblee.amendements.entonnoir"
 METHOD_TITLE = "Entonnoir des amendements"
 METHOD_TEXT = (
-    "Chaque amendement déposé est classé dans une seule étape, dans cet ordre : irrecevable "
-    "(état « Irrecevable » de l'Assemblée : article 40 de la Constitution pour les charges "
-    "publiques, article 45 pour les cavaliers et l'entonnoir, ou autre motif), retiré (avant ou "
-    "pendant la discussion), non soutenu, tombé (devenu sans objet), rejeté, adopté, ou sans sort "
-    "(pas encore examiné). Les recevables sont les déposés moins les irrecevables ; les mis aux "
-    "voix sont les adoptés et les rejetés. Chaque taux nomme son dénominateur : "
-    "« part_adoptes_sur_deposes » divise les adoptés par tous les déposés, "
-    "« part_adoptes_sur_mis_aux_voix » par les seuls amendements mis aux voix. Un amendement "
-    "compte pour le groupe et le type de son premier signataire ; les cosignataires ne sont pas "
-    "comptés. Un amendement examiné en commission puis redéposé en séance compte deux fois, "
-    "une fois par texte."
+    "Chaque amendement déposé est classé dans une seule étape, dans cet ordre : irrecevable, "
+    "retiré (avant ou pendant la discussion), non soutenu, tombé (devenu sans objet), rejeté, "
+    "adopté, ou sans sort (pas encore examiné). L'irrecevabilité au titre de l'article 40 de la "
+    "Constitution est l'état « Irrecevable 40 » de l'Assemblée, qui réunit la création ou "
+    "l'aggravation d'une charge publique, le gage et les autres motifs financiers de la loi "
+    "organique relative aux lois de finances (LOLF) ; celle au titre de l'article 45 réunit les "
+    "cavaliers et la règle de l'entonnoir ; les autres motifs de l'état « Irrecevable » forment "
+    "le reste. Les recevables sont les déposés moins les irrecevables ; les mis aux voix sont "
+    "les adoptés et les rejetés. Chaque taux nomme son dénominateur : la part des adoptés parmi "
+    "les déposés divise par tous les amendements déposés, la part parmi les mis aux voix par "
+    "les seuls amendements mis aux voix. Un amendement compte pour le groupe et le type de son "
+    "premier signataire ; les cosignataires ne sont pas comptés. Un amendement examiné en "
+    "commission puis redéposé en séance compte deux fois, une fois par texte."
 )
+
 
 FUNNEL_COUNTS = (
     "deposes", "irrecevables", "irrecevables_article_40", "irrecevables_article_45",
