@@ -96,6 +96,20 @@ class _Budget:
             )
 
 
+def _clause(exc: BaseException) -> str:
+    """Return an error's text without its final period, to embed it in a sentence."""
+    return str(exc).strip().rstrip(".")
+
+
+def _damaged_file_advice(archive: Path) -> str:
+    """Return the advice on a damaged archive, with a leading space, or an empty string."""
+    # Imported here because bureau_data.fetch imports this module through its downloads.
+    from bureau_data.fetch import damaged_file_advice
+
+    advice = damaged_file_advice(archive)
+    return f" {advice}" if advice else ""
+
+
 def _unsafe_reason(name: str) -> str | None:
     """Return why a member name is unsafe to use as a path, or None when it is safe."""
     if not name:
@@ -189,9 +203,9 @@ class MemberReader(io.RawIOBase):
             data = self._stream.read(len(buffer))
         except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
             raise ArchiveError(
-                f"Membre {self.info.filename!r} de {self.archive} endommagé : {exc}. "
-                "Le fichier est peut-être tronqué : supprimez-le du cache (bureau-data vider) "
-                "et relancez."
+                f"Membre {self.info.filename!r} de {self.archive} endommagé : "
+                f"{_clause(exc)}. Le fichier est peut-être tronqué."
+                f"{_damaged_file_advice(self.archive)}"
             ) from exc
         count = len(data)
         buffer[:count] = data
@@ -238,8 +252,8 @@ def _open_zip(archive: Path, limits: Limits) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ArchiveError(
-            f"{archive} n'est pas une archive zip lisible ({exc}). Le fichier est peut-être "
-            "tronqué : supprimez-le du cache (bureau-data vider) et relancez."
+            f"{archive} n'est pas une archive zip lisible ({_clause(exc)}). Le fichier est "
+            f"peut-être tronqué.{_damaged_file_advice(archive)}"
         ) from exc
     try:
         seen: set[str] = set()

@@ -425,6 +425,50 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
+def damaged_file_advice(path: Path) -> str:
+    """Return what to do about a damaged raw file, as a French sentence, by where it is.
+
+    A file of the local data folder must be replaced there, because ``bureau-data vider``
+    only deletes downloads. A cached download is deleted with ``bureau-data vider ID``
+    so that the next call downloads it again. A download still in its temporary file
+    needs nothing, because the download step rejects it and tries again.
+
+    Parameters
+    ----------
+    path
+        The damaged file.
+
+    Returns
+    -------
+    str
+        One sentence ending with a period, or an empty string for a temporary download.
+
+    Examples
+    --------
+    >>> from bureau_data.foret import DATASET
+    >>> settings = get_settings()
+    >>> print(damaged_file_advice(local_path(get_dataset(DATASET), settings)))
+    Remplacez ce fichier dans le dossier local (BUREAU_DATA_LOCAL_DIR=...) par une copie
+    complète, ou retirez BUREAU_DATA_LOCAL_DIR pour le télécharger.
+    >>> print(damaged_file_advice(cache_path(get_dataset(DATASET), settings)))
+    Supprimez la copie en cache avec « bureau-data vider foret.owid.fra2020 », puis relancez.
+    """
+    settings = get_settings()
+    resolved = path.resolve()
+    if settings.local_dir is not None and resolved.is_relative_to(settings.local_dir.resolve()):
+        return (
+            f"Remplacez ce fichier dans le dossier local ({ENV_LOCAL_DIR}={settings.local_dir}) "
+            f"par une copie complète, ou retirez {ENV_LOCAL_DIR} pour le télécharger."
+        )
+    raw_dir = (settings.cache_dir / "raw").resolve()
+    if resolved.is_relative_to(raw_dir) and len(resolved.relative_to(raw_dir).parts) == 2:
+        dataset_id, name = resolved.relative_to(raw_dir).parts
+        if name.startswith("."):
+            return ""
+        return f"Supprimez la copie en cache avec « bureau-data vider {dataset_id} », puis relancez."
+    return "Remplacez ce fichier par une copie complète."
+
+
 def _write_json_atomic(path: Path, content: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")

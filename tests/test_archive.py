@@ -10,9 +10,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _fetch_server import write_catalogue
 
 from bureau_data.archive import check_archive, iter_members, list_members, open_member
+from bureau_data.catalogue import get_dataset
+from bureau_data.config import get_settings
 from bureau_data.errors import ArchiveError, ArchiveTooLarge
+from bureau_data.fetch import cache_path, fetch
 
 SPACES_MEMBER_BYTES = 300_000_000
 LIMIT_BYTES = 100_000_000
@@ -230,3 +234,100 @@ def test_real_archive_checked(shared_data: Path):
 
     assert check_archive(path) == 3876
     assert len(list_members(path, "*.json")) == 3876
+
+
+# --- advice on a damaged archive, by where the file is -----------------------------------
+
+
+def _good_zip(path: Path) -> bytes:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("a.json", b'{"deputes": 577}' * 200)
+    return path.read_bytes()
+
+
+def _damage(path: Path, damage: str) -> None:
+    """Cut the archive to a third (no central directory) or change one byte of a member."""
+    data = bytearray(path.read_bytes())
+    if kind == "tronquée":
+        path.write_bytes(bytes(data[: len(data) // 3]))
+    else:
+        data[data.index(b"577")] = ord("9")
+        path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def local_zip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Return a zip of a local data folder, mapped to dataset test.zip by the manifest."""
+    folder = tmp_path / "donnees"
+    (folder / "an").mkdir(parents=True)
+    catalogue = write_catalogue(tmp_path / "catalogue", "http://127.0.0.1:9", {"test.zip": "/s.zip"})
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text('[files]\n"test.zip" = "an/s.zip"\n', encoding="utf-8")
+    monkeypatch.setenv("BUREAU_DATA_CATALOGUE_DIR", str(catalogue))
+    monkeypatch.setenv("BUREAU_DATA_LOCAL_DIR", str(folder))
+    monkeypatch.setenv("BUREAU_DATA_MANIFEST", str(manifest))
+    monkeypatch.setenv("BUREAU_DATA_CACHE_DIR", str(tmp_path / "cache"))
+    path = folder / "an" / "s.zip"
+    _good_zip(path)
+    return path
+
+
+@pytest.mark.parametrize("damage", ["tronquée", "membre endommagé"])
+def test_damaged_local_zip_advice(local_zip: Path, damage: str):
+    _damage(local_zip, damage)
+    path = fetch("test.zip").path
+
+    with pytest.raises(ArchiveError) as info:
+        list(iter_members(path))
+
+    message = str(info.value)
+    assert str(local_zip) in message
+    assert f"dossier local (BUREAU_DATA_LOCAL_DIR={local_zip.parent.parent})" in message
+    assert "par une copie complète" in message
+    assert "vider" not in message
+    assert ".." not in message
+    assert message.endswith(".")
+
+
+@pytest.mark.parametrize("damage", ["tronquée", "membre endommagé"])
+def test_damaged_cached_zip_advice(local_zip: Path, monkeypatch, damage: str):
+    monkeypatch.delenv("BUREAU_DATA_LOCAL_DIR")
+    path = cache_path(get_dataset("test.zip"), get_settings())
+    path.parent.mkdir(parents=True)
+    _good_zip(path)
+    _damage(path, damage)
+
+    with pytest.raises(ArchiveError) as info:
+        check_archive(path)
+
+    message = str(info.value)
+    assert message.endswith("Supprimez la copie en cache avec « bureau-data vider test.zip », "
+                            "puis relancez.")
+    assert "dossier local" not in message
+    assert ".." not in message
+
+
+def test_damaged_zip_elsewhere_advice(tmp_path: Path):
+    path = tmp_path / "ailleurs.zip"
+    _good_zip(path)
+    _damage(path, "tronquée")
+
+    with pytest.raises(ArchiveError) as info:
+        list_members(path)
+
+    assert str(info.value).endswith("tronqué. Remplacez ce fichier par une copie complète.")
+
+
+def test_error_text_period_not_doubled(tmp_path: Path, monkeypatch):
+    path = tmp_path / "a.zip"
+    _good_zip(path)
+
+    def fail(*args, **kwargs):
+        raise zipfile.BadZipFile("Truncated file header.")
+
+    monkeypatch.setattr(zipfile, "ZipFile", fail)
+    with pytest.raises(ArchiveError) as info:
+        list_members(path)
+
+    assert "(Truncated file header)" in str(info.value)
+    assert ".." not in str(info.value)

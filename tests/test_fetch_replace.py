@@ -131,10 +131,11 @@ def test_bad_body_of_each_format_keeps_good_copy(server: Server, dataset_id, rou
     stored = _cache_good(server, dataset_id, route, good)
     server.routes[route] = sequence(Reply(body=bad))
 
-    with pytest.raises(IncompleteDownloadError, match=reason):
+    with pytest.raises(IncompleteDownloadError, match=reason) as info:
         fetch(dataset_id, refresh=True)
 
     assert _stored(dataset_id) == stored
+    assert "vider" not in str(info.value)  # the rejected temporary file needs no cleaning
 
 
 def test_cut_csv_is_not_swapped_in(server: Server):
