@@ -245,7 +245,7 @@ def _good_zip(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _damage(path: Path, damage: str) -> None:
+def _damage(path: Path, kind: str) -> None:
     """Cut the archive to a third (no central directory) or change one byte of a member."""
     data = bytearray(path.read_bytes())
     if kind == "tronquée":
