@@ -19,10 +19,23 @@ NIL_KEY = "@xsi:nil"
 _MISSING = object()
 
 
+# The helpers below run millions of times per archive. orjson only builds ``dict``, so each
+# check tests ``type(value) is dict`` (or ``str``) first and falls back on the slower
+# ``Mapping`` ABC check only for other types: the results are the same for any input.
+
+
+def _is_mapping(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def is_nil(value: Any) -> bool:
     """Return True for ``None`` and for an ``xsi:nil`` object."""
     if value is None:
         return True
+    if type(value) is dict:
+        return NIL_KEY in value and str(value[NIL_KEY]).lower() == "true"
+    if type(value) is str:
+        return False
     return isinstance(value, Mapping) and str(value.get(NIL_KEY, "")).lower() == "true"
 
 
@@ -39,10 +52,12 @@ def scalar(value: Any) -> Any:
     A one-item list is read as its item. Objects made only of XML attributes (keys
     starting with ``@``) count as empty. Other objects and lists are returned unchanged.
     """
+    if type(value) is str:
+        return value
     value = _single(value)
     if is_nil(value):
         return None
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         if "#text" in value:
             return value["#text"]
         if all(str(key).startswith("@") for key in value):
@@ -67,7 +82,7 @@ def get(record: Any, path: str, default: Any = None) -> Any:
     current = record
     for key in path.split("."):
         current = _single(current)
-        if is_nil(current) or not isinstance(current, Mapping):
+        if is_nil(current) or not _is_mapping(current):
             return default
         current = current.get(key, _MISSING)
         if current is _MISSING:
@@ -86,7 +101,7 @@ def require(record: Any, path: str, *, file: str) -> Any:
     for key in path.split("."):
         walked.append(key)
         current = _single(current)
-        if not isinstance(current, Mapping):
+        if not _is_mapping(current):
             found = type(current).__name__ if current is not None else "null"
             raise SchemaError(
                 f"{file} : le champ {'.'.join(walked)} est introuvable, car "
