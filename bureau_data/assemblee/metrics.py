@@ -51,11 +51,36 @@ PLACEHOLDER_GROUPS = frozenset({"PO0"})
 
 
 class SmallDenominatorWarning(DataWarning):
-    """Some rates rest on fewer than ``MIN_DENOMINATOR`` observations."""
+    """Some rates rest on fewer than ``MIN_DENOMINATOR`` observations.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> votes = pd.DataFrame({"scrutin_uid": ["V1", "V1", "V2"], "groupe_uid": ["PO1"] * 3,
+    ...                       "acteur_uid": ["PA1", "PA2", "PA1"],
+    ...                       "position": ["pour", "contre", "pour"]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     table = loyalty(votes)
+    >>> [warning.category.__name__ for warning in caught]
+    ['SmallDenominatorWarning']
+    """
 
 
 class UnidentifiedGroupWarning(DataWarning):
-    """Votes recorded under a placeholder group (``PO0``) were left out of group metrics."""
+    """Votes recorded under a placeholder group (``PO0``) were left out of group metrics.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> votes = pd.DataFrame({"scrutin_uid": ["V1", "V1"], "groupe_uid": ["PO1", "PO0"],
+    ...                       "acteur_uid": ["PA1", "PA2"], "position": ["pour", "contre"]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     table = cohesion(votes)
+    >>> table["groupe_uid"].tolist(), caught[0].category.__name__
+    (['PO1'], 'UnidentifiedGroupWarning')
+    """
 
 
 def _require(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
@@ -159,6 +184,18 @@ def cohesion(positions: pd.DataFrame) -> pd.DataFrame:
         part_majoritaire_pct  Float64   share of its voters in that position, in %
         rice                  Float64   Rice index, |pour − contre| / (pour + contre)
         ====================  ========  =====================================================
+
+    Examples
+    --------
+    >>> votes = pd.DataFrame({"scrutin_uid": ["V1"] * 4, "groupe_uid": ["PO1"] * 4,
+    ...                       "acteur_uid": ["PA1", "PA2", "PA3", "PA4"],
+    ...                       "position": ["pour", "pour", "pour", "contre"]})
+    >>> row = cohesion(votes).iloc[0]
+    >>> int(row["pour"]), int(row["contre"]), row["position_majoritaire"], float(row["rice"])
+    (3, 1, 'pour', 0.5)
+    >>> from bureau_data.assemblee.scrutins import positions
+    >>> len(cohesion(positions(17)))
+    43135
     """
     _require(positions, ("scrutin_uid", "groupe_uid", "position"), "positions")
     positions = _identified(positions)
@@ -217,6 +254,14 @@ def cohesion_by_group(positions: pd.DataFrame, *, min_voters: int = 2,
         ``cohesion_pct`` (mean share of voters in the majority position, in %), ``rice``
         (mean Rice index over the scrutins where the group cast a vote for or against),
         ``petit_effectif``. Sorted by decreasing cohesion.
+
+    Examples
+    --------
+    >>> from bureau_data.assemblee.scrutins import positions
+    >>> table = cohesion_by_group(positions(17)).set_index("groupe_uid")
+    >>> rn = table.loc["PO845401"]  # Rassemblement national
+    >>> int(rn["scrutins"]), round(float(rn["cohesion_pct"]), 1)
+    (3854, 98.4)
     """
     per_scrutin = cohesion(positions)
     kept = per_scrutin[(per_scrutin["votants"] >= min_voters) & per_scrutin["position_majoritaire"].notna()]
@@ -260,6 +305,16 @@ def agreement_matrix(positions: pd.DataFrame, *, groups: Iterable[str] | None = 
         the scrutins where both groups had a defined majority position and these
         positions were the same. ``attrs["effectifs"]`` contains the number of scrutins
         compared for each pair, as a nested dict.
+
+    Examples
+    --------
+    >>> from bureau_data.assemblee.scrutins import positions
+    >>> matrix = agreement_matrix(positions(17), groups=["PO845401", "PO845413"])
+    >>> matrix.round(1)
+    groupe_uid  PO845401  PO845413
+    groupe_uid
+    PO845401       100.0      19.7
+    PO845413        19.7     100.0
     """
     per_scrutin = cohesion(positions)
     table = per_scrutin.pivot(index="scrutin_uid", columns="groupe_uid", values="position_majoritaire")
@@ -317,6 +372,13 @@ def winning_side(positions: pd.DataFrame, scrutins: pd.DataFrame, *,
         position and a known outcome), ``victoires`` (majority pour and adopted, or
         majority contre and rejected), ``abstentions_majoritaires``, ``victoires_pct``
         (in %), ``petit_effectif``. Sorted by decreasing share.
+
+    Examples
+    --------
+    >>> from bureau_data.assemblee.scrutins import positions, scrutins
+    >>> table = winning_side(positions(17), scrutins(17)).set_index("groupe_uid")
+    >>> table.loc["PO845407", ["scrutins", "victoires"]].tolist()  # EPR
+    [3794, 3038]
     """
     _require(scrutins, ("uid", "adopte"), "scrutins")
     per_scrutin = cohesion(positions)
@@ -368,6 +430,13 @@ def participation_by_group(decomptes: pd.DataFrame, *,
         size), ``attendus`` (sum over scrutins of members minus non-voting members),
         ``votants`` (pour + contre + abstentions), ``participation_pct`` (in %),
         ``petit_effectif``. Sorted by decreasing participation.
+
+    Examples
+    --------
+    >>> from bureau_data.assemblee.scrutins import decomptes_groupes
+    >>> table = participation_by_group(decomptes_groupes(17)).set_index("groupe_uid")
+    >>> round(float(table.loc["PO845401", "membres_moyen"]), 1)  # RN
+    123.4
     """
     _require(decomptes, ("scrutin_uid", "groupe_uid", "nombre_membres", "pour", "contre", "abstentions",
                          "non_votants"), "decomptes_groupes")
@@ -426,6 +495,15 @@ def participation_by_deputy(positions: pd.DataFrame, scrutins: pd.DataFrame,
         ``excuses`` (listed as non-voting: presiding, in government), ``votes`` (pour,
         contre or abstention), ``attendus`` (period minus excused), ``participation_pct``
         (in %), ``base`` (« mandat » or « présence »), ``petit_effectif``.
+
+    Examples
+    --------
+    >>> from bureau_data.assemblee.scrutins import positions, scrutins
+    >>> from bureau_data.assemblee.amo import mandats
+    >>> deputies = mandats(17, type_organe="ASSEMBLEE")
+    >>> table = participation_by_deputy(positions(17), scrutins(17), deputies)
+    >>> len(table), table["base"].value_counts().to_dict()
+    (621, {'mandat': 575, 'présence': 46})
     """
     _require(positions, ("scrutin_uid", "acteur_uid", "groupe_uid", "position"), "positions")
     _require(scrutins, ("uid", "date"), "scrutins")
@@ -505,6 +583,13 @@ def loyalty(positions: pd.DataFrame, *, min_denominator: int = MIN_DENOMINATOR) 
         ``groupe_uid`` (group of most of their compared votes), ``votes`` (votes cast where
         their group had a defined majority position), ``votes_loyaux`` (same position),
         ``loyaute_pct`` (in %), ``petit_effectif``. Sorted by increasing loyalty.
+
+    Examples
+    --------
+    >>> from bureau_data.assemblee.scrutins import positions
+    >>> table = loyalty(positions(17))
+    >>> len(table), round(float(table["loyaute_pct"].median()), 1)
+    (617, 97.3)
     """
     _require(positions, ("scrutin_uid", "acteur_uid", "groupe_uid", "position"), "positions")
     positions = _identified(positions)
@@ -570,6 +655,13 @@ def group_table(decomptes: pd.DataFrame, scrutins: pd.DataFrame, legislature: in
         ``dernier_scrutin`` (dates), ``scrutins`` (scrutins where the group is listed),
         ``libelle_court`` (unique label for charts). A group missing from the registry
         keeps its uid as label, in grey, with a ``UnknownGroupWarning``.
+
+    Examples
+    --------
+    >>> from bureau_data.assemblee.scrutins import decomptes_groupes, scrutins
+    >>> table = group_table(decomptes_groupes(17), scrutins(17), 17)
+    >>> table.loc[table["sigle"] == "UDR", "libelle_court"].tolist()
+    ['UDR (oct. 2024 – juil. 2025)', 'UDR (sept. 2025 – nov. 2025)']
     """
     from bureau_data.french import format_month_short
     from bureau_data.plot import group_color, group_label, group_order, resolve_group
