@@ -195,7 +195,7 @@ def test_big_figure_stays_out_of_html(site: tuple[Path, Path], capsys: pytest.Ca
     assert figure.startswith(b"\x89PNG")
     width = int.from_bytes(figure[16:20], "big")
     assert width <= 2000  # 20 inches at the build's 100 dpi, not 200
-    assert "image sans texte alternatif (figures/figure-1.png)" in out
+    assert "cellule 1 : image sans texte alternatif (figures/figure-1.png)" in out
 
 
 def test_html_budget_exceeded_fails(site: tuple[Path, Path]) -> None:
@@ -211,6 +211,45 @@ def test_html_budget_exceeded_fails(site: tuple[Path, Path]) -> None:
     report = build(notebooks, output, html_budget=5_000_000)
     assert result(report, "gros").status == "built"
     assert 20_000 < result(report, "gros").html_size < 5_000_000
+
+
+# Raw outputs, French tables, stderr ---------------------------------------------------------
+
+
+RAW_OUTPUT_CELLS = [
+    markdown("Introduction"),
+    "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nplt.close(fig)\nax.set_title('Titre')",
+    "from IPython.display import Javascript, display\ndisplay(Javascript('document.title = \"x\"'))",
+    "ax.plot([1, 2])",
+    "import pandas as pd\npd.DataFrame({'annee': [2023, 2024], 'montant': [1234567.891, -12.5], 'n': [12345, 3]})",
+    "print(42)",
+    "import sys\nprint('attention : colonne vide', file=sys.stderr)",
+]
+
+
+def test_raw_outputs_dropped_with_warning(site: tuple[Path, Path]) -> None:
+    notebooks, output = site
+    write_notebook(notebooks, "brut", RAW_OUTPUT_CELLS)
+    report = build(notebooks, output)
+    built = result(report, "brut")
+    assert built.status == "built", report.results
+    assert built.warnings[0] == (
+        "cellule 2 : sortie brute de Python retirée (« Text(0.5, 1.0, 'Titre') ») : terminez la "
+        "dernière ligne de la cellule par « ; », ou affichez le graphique avec plot.show(fig)")
+    assert built.warnings[1] == "cellule 3 : sortie JavaScript retirée (les pages du site n'exécutent aucun script)"
+    assert built.warnings[2].startswith("cellule 4 : sortie brute de Python retirée (« [<matplotlib.lines.Line2D")
+    for name in ("index.html", "wordpress.html"):
+        page = (output / "brut" / name).read_text(encoding="utf-8")
+        assert "Text(0.5" not in page
+        assert "Javascript object" not in page
+        assert "Line2D" not in page
+        assert "<td>1\u202f234\u202f567,891</td>" in page
+        assert "<td>\u221212,500</td>" in page
+        assert "<td>12\u202f345</td>" in page
+        assert "<td>2023</td>" in page
+        assert "<th>0</th>" in page
+        assert '<pre class="sortie">42\n</pre>' in page
+        assert "colonne vide\n</pre>" not in page
 
 
 # Untrusted content ------------------------------------------------------------------------

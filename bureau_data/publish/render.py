@@ -5,6 +5,12 @@ The exporter is nbconvert's ``HTMLExporter`` with the toolkit's own template
 is configured on that same exporter. A preprocessor moves every image output to a
 file of its own, with its alternative text, caption and chart data. Markdown
 cells and HTML outputs pass through nh3 before they reach the page.
+
+Outputs that would show Python internals are dropped with a warning: a bare object
+repr (``Text(0.5, 1.0, 'Titre')``, ``<Figure size 640x480 with 1 Axes>``) and any
+JavaScript output, since the pages run no script. Numbers in pandas tables are
+rewritten the French way: decimal comma, narrow no-break space between thousands,
+minus sign.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from traitlets.config import Config
 
+from bureau_data.french import MINUS, NNBSP
 from bureau_data.publish.execute import strip_ansi
 from bureau_data.publish.metadata import ArticleMeta
 from bureau_data.publish.site import (
@@ -52,6 +59,24 @@ _SAFE_ATTRIBUTES.setdefault("a", set()).update({"href", "title"})
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _MARKDOWN_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]", re.MULTILINE)
 
+CELL_NUMBER_KEY = "bureau_data_cell"  # cell metadata: the cell's number from 1, as in JupyterLab
+
+# One Python object repr: ``<Figure size 640x480 with 1 Axes>``, ``<Axes: >``,
+# ``<matplotlib.lines.Line2D at 0x7f…>``, or a constructor-like ``Text(0.5, 1.0, 'x')``.
+_REPR_ITEM = r"(?:<[A-Za-z_][\w.]*(?:[ :][^<>]*)?>|[A-Z]\w*\((?:[^()]|\([^()]*\))*\))"
+_OBJECT_REPR = re.compile(
+    rf"{_REPR_ITEM}|\[\s*(?:{_REPR_ITEM}\s*,\s*)*{_REPR_ITEM}\s*,?\s*\]"
+    rf"|\(\s*(?:{_REPR_ITEM}\s*,\s*)*{_REPR_ITEM}\s*,?\s*\)",
+    re.DOTALL,
+)
+_REPR_SHOWN = 60  # characters of a dropped repr quoted in the warning
+
+_DATAFRAME_TABLE = re.compile(r"<table\b[^>]*\bclass=\"[^\"]*\bdataframe\b[^\"]*\"[^>]*>.*?</table>", re.DOTALL)
+_TABLE_BODY = re.compile(r"(<tbody\b[^>]*>)(.*?)(</tbody>)", re.DOTALL)
+_TABLE_ROW = re.compile(r"<tr\b[^>]*>.*?</tr>", re.DOTALL)
+_DATA_CELL = re.compile(r"(<td\b[^>]*>)(.*?)(</td>)", re.DOTALL)
+_PANDAS_NUMBER = re.compile(r"(\s*)(-?)(\d+)(?:\.(\d+))?(e[+-]\d+)?(\s*)")
+
 
 def sanitize_html(text: str) -> markupsafe.Markup:
     """Return ``text`` with scripts, event handlers, styles and unsafe URLs removed."""
@@ -78,6 +103,106 @@ def slugify(text: str) -> str:
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def is_object_repr(text: str) -> bool:
+    """Return whether ``text`` is only a Python object repr, or a list or tuple of them."""
+    return _OBJECT_REPR.fullmatch(text.strip()) is not None
+
+
+def _french_number(match: re.Match[str], group_thousands: bool) -> str:
+    before, sign, integer, fraction, exponent, after = match.groups()
+    if group_thousands and not exponent and len(integer) > 3:
+        head = len(integer) % 3 or 3
+        integer = NNBSP.join([integer[:head]] + [integer[i:i + 3] for i in range(head, len(integer), 3)])
+    text = integer + ("," + fraction if fraction else "") + (exponent or "")
+    return before + (MINUS if sign else "") + text + after
+
+
+def french_tables(html_text: str) -> markupsafe.Markup:
+    """Rewrite the numbers of pandas tables (``class="dataframe"``) the French way.
+
+    Only data cells (``<td>``) holding nothing but a number change: ``1234567.891``
+    becomes ``1 234 567,891`` and ``-12.5`` becomes ``−12,5``, keeping the digits
+    pandas chose. A column whose numbers all have four digits or fewer before the
+    decimal point is not grouped by thousands, so years stay ``2024``.
+    """
+
+    def table(match: re.Match[str]) -> str:
+        return _TABLE_BODY.sub(body, match.group(0))
+
+    def body(match: re.Match[str]) -> str:
+        rows = [[cell.group(2) for cell in _DATA_CELL.finditer(row.group(0))]
+                for row in _TABLE_ROW.finditer(match.group(2))]
+        # Columns are counted from the right, because multi-index rows have fewer <th>.
+        widest: dict[int, int] = {}
+        for cells in rows:
+            for position, content in enumerate(reversed(cells)):
+                number = _PANDAS_NUMBER.fullmatch(content)
+                if number:
+                    widest[position] = max(widest.get(position, 0), len(number.group(3)))
+
+        def row(row_match: re.Match[str]) -> str:
+            cells = list(_DATA_CELL.finditer(row_match.group(0)))
+            positions = {cell.start(): len(cells) - 1 - index for index, cell in enumerate(cells)}
+
+            def cell(cell_match: re.Match[str]) -> str:
+                number = _PANDAS_NUMBER.fullmatch(cell_match.group(2))
+                if number is None:
+                    return cell_match.group(0)
+                grouped = widest.get(positions[cell_match.start()], 0) > 4
+                return cell_match.group(1) + _french_number(number, grouped) + cell_match.group(3)
+
+            return _DATA_CELL.sub(cell, row_match.group(0))
+
+        return match.group(1) + _TABLE_ROW.sub(row, match.group(2)) + match.group(3)
+
+    return markupsafe.Markup(_DATAFRAME_TABLE.sub(table, str(html_text)))  # noqa: S704 - digits and spaces only
+
+
+class RawOutputPreprocessor(Preprocessor):  # type: ignore[misc]
+    """Drop outputs that show Python internals, with a French warning naming the cell.
+
+    An ``execute_result`` or ``display_data`` whose only content is a ``text/plain``
+    object repr is dropped: a chart call left as the last line of a cell, for
+    example. Outputs carrying JavaScript are dropped too, because the pages forbid
+    scripts.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        warnings_list: list[str] = resources.setdefault("bureau_warnings", [])
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            number = cell.metadata.get(CELL_NUMBER_KEY, index + 1)
+            kept = []
+            for output in cell.get("outputs", []):
+                reason = _raw_output_reason(output)
+                if reason is None:
+                    kept.append(output)
+                else:
+                    warnings_list.append(f"cellule {number} : {reason}")
+            cell.outputs = kept
+        return nb, resources
+
+
+def _raw_output_reason(output: NotebookNode) -> str | None:
+    """Return why an output must not be published, or None to keep it."""
+    if output.get("output_type") not in ("display_data", "execute_result"):
+        return None
+    data = output.get("data", {})
+    if "application/javascript" in data:
+        return "sortie JavaScript retirée (les pages du site n'exécutent aucun script)"
+    if set(data) != {"text/plain"}:
+        return None
+    text = data["text/plain"] if isinstance(data["text/plain"], str) else "".join(data["text/plain"])
+    if not is_object_repr(text):
+        return None
+    shown = " ".join(text.split())
+    if len(shown) > _REPR_SHOWN:
+        shown = shown[:_REPR_SHOWN] + "…"
+    return (f"sortie brute de Python retirée (« {shown} ») : terminez la dernière ligne de la "
+            "cellule par « ; », ou affichez le graphique avec plot.show(fig)")
 
 
 @dataclass
@@ -146,8 +271,9 @@ class FigurePreprocessor(Preprocessor):  # type: ignore[misc]
 
                 alt = str(meta.get("alt") or "").strip()
                 if not alt:
+                    number = cell.metadata.get(CELL_NUMBER_KEY, cell_index + 1)
                     warnings_list.append(
-                        f"cellule {cell_index} : image sans texte alternatif ({filename}). "
+                        f"cellule {number} : image sans texte alternatif ({filename}). "
                         "Terminez le graphique par plot.finish(..., alt=...) puis plot.show(fig)."
                     )
                     alt = "Graphique sans description textuelle"
@@ -249,6 +375,7 @@ class ArticleExporter(HTMLExporter):  # type: ignore[misc]
     def default_filters(self) -> Any:
         yield from super().default_filters()
         yield ("sanitize_html", sanitize_html)
+        yield ("french_tables", french_tables)
         yield ("shift_headings", lambda text, shift: markupsafe.Markup(shift_headings(str(text), shift)))
         yield ("strip_ansi", strip_ansi)
 
@@ -279,6 +406,7 @@ def make_exporter(template_name: str = TEMPLATE_NAME, template_file: str = "inde
         template_file=template_file,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
     )
+    exporter.register_preprocessor(RawOutputPreprocessor(), enabled=True)
     exporter.register_preprocessor(FigurePreprocessor(), enabled=True)
     quiet = logging.getLogger("bureau_data.publish.nbconvert")
     quiet.setLevel(logging.ERROR)  # image alt texts are checked, in French, by this module
@@ -316,6 +444,8 @@ def render_article(
     ArticlePage
         The two HTML texts and the files (figures, CSV, README) to write beside them.
     """
+    for number, cell in enumerate(nb.cells, start=1):
+        cell.metadata[CELL_NUMBER_KEY] = number  # before any preprocessor removes a cell
     context = {
         "meta": meta,
         "date_fr": format_date_fr(meta.date),
