@@ -252,6 +252,21 @@ def test_raw_outputs_dropped_with_warning(site: tuple[Path, Path]) -> None:
         assert "colonne vide\n</pre>" not in page
 
 
+def test_stderr_text_in_log_or_verbose(site: tuple[Path, Path]) -> None:
+    notebooks, output = site
+    write_notebook(notebooks, "bavard", ["print('ok')", "import sys\nprint('attention : colonne vide', file=sys.stderr)"])
+    built = result(build(notebooks, output), "bavard")
+    log_file = build_module.article_log_path(build_module.build_state_dir(output), "bavard")
+    assert built.warnings == [
+        f"1 sortie(s) d'erreur standard (stderr) non publiée(s), cellule(s) 2 : texte dans {log_file} "
+        "(ou relancez avec « bureau-data -v construire »)"]
+    assert "--- stderr de la cellule 2 ---\nattention : colonne vide" in log_file.read_text(encoding="utf-8")
+    built = result(build(notebooks, output, force=True, verbose=True), "bavard")
+    assert built.warnings == [
+        "1 sortie(s) d'erreur standard (stderr) non publiée(s), cellule(s) 2 :\n"
+        "--- stderr de la cellule 2 ---\nattention : colonne vide"]
+
+
 # Untrusted content ------------------------------------------------------------------------
 
 

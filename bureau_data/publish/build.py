@@ -335,6 +335,7 @@ def _build_one(job: _Job) -> _Outcome:
                 f"budget de {job.html_budget:_} octets. Réduisez les sorties affichées (tableaux, "
                 "HTML) ou augmentez le budget avec --budget-html.".replace("_", "\u202f")
             )
+        warnings = page.warnings + _stderr_warnings(page.stderr, article_log, job.verbose)
         (staging / "index.html").write_bytes(html_bytes)
         (staging / "wordpress.html").write_bytes(page.wordpress_html.encode("utf-8"))
         for relative, content in sorted(page.files.items()):
@@ -355,7 +356,7 @@ def _build_one(job: _Job) -> _Outcome:
         os.chmod(staging, 0o755)
         return _Outcome(
             slug=job.slug, ok=True, staging=str(staging), html_size=len(html_bytes),
-            seconds=time.perf_counter() - started, warnings=page.warnings,
+            seconds=time.perf_counter() - started, warnings=warnings,
             data_files=_data_file_entries(records), meta=meta.to_dict(),
             thumbnail=page.figures[0].filename if page.figures else None,
         )
@@ -373,6 +374,20 @@ def _build_one(job: _Job) -> _Outcome:
         logger.debug("Erreur inattendue pour %s", job.notebook, exc_info=True)
         return _Outcome(slug=job.slug, ok=False, seconds=time.perf_counter() - started,
                         message=f"Échec de l'article {job.notebook} : {type(exc).__name__} : {exc}")
+
+
+def _stderr_warnings(stderr: list[tuple[int, str]], log_file: Path, verbose: bool) -> list[str]:
+    """Write the cells' stderr texts to the article's log file and return the warning about them."""
+    if not stderr:
+        return []
+    blocks = [f"--- stderr de la cellule {number} ---\n{text.rstrip()}" for number, text in stderr]
+    with open(log_file, "a", encoding="utf-8") as log:
+        log.write("\n".join(blocks) + "\n")
+    cells = ", ".join(str(number) for number in sorted({number for number, _ in stderr}))
+    warning = f"{len(stderr)} sortie(s) d'erreur standard (stderr) non publiée(s), cellule(s) {cells}"
+    if verbose:
+        return [warning + " :\n" + "\n".join(blocks)]
+    return [f"{warning} : texte dans {log_file} (ou relancez avec « bureau-data -v construire »)"]
 
 
 def _staged_broken_links(staging: Path, virtual_page: Path, root: Path, planned: set[Path]) -> list[str]:

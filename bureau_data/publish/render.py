@@ -227,6 +227,7 @@ class ArticlePage:
     files: dict[str, bytes]
     figures: list[Figure]
     warnings: list[str] = field(default_factory=list)
+    stderr: list[tuple[int, str]] = field(default_factory=list)  # (cell number, text), never published
 
 
 class FigurePreprocessor(Preprocessor):  # type: ignore[misc]
@@ -467,12 +468,11 @@ def render_article(
         warnings_list.append(f"{missing_alt} image(s) Markdown sans texte alternatif : ajoutez-le, ![description](image.png)")
         body = body.replace(f'alt="{_NBCONVERT_ALT}"', 'alt="Image sans description"')
 
-    stderr_count = sum(
-        1 for cell in nb.cells for output in cell.get("outputs", [])
+    stderr = [
+        (cell.metadata[CELL_NUMBER_KEY], output.get("text", ""))
+        for cell in nb.cells for output in cell.get("outputs", [])
         if output.get("output_type") == "stream" and output.get("name") == "stderr"
-    )
-    if stderr_count:
-        warnings_list.append(f"{stderr_count} sortie(s) d'erreur standard (stderr) non publiée(s)")
+    ]
 
     if any(figure.csv_filename for figure in figures):
         files["donnees/LISEZMOI.txt"] = _data_readme(meta, figures, context["sources"]).encode("utf-8")
@@ -484,7 +484,7 @@ def render_article(
     wordpress, _ = wp_exporter.from_notebook_node(nb, resources={"bureau": wordpress_context})
     wordpress = wordpress.replace(f'alt="{_NBCONVERT_ALT}"', 'alt="Image sans description"')
     return ArticlePage(html=body, wordpress_html=wordpress, files=files, figures=figures,
-                       warnings=warnings_list)
+                       warnings=warnings_list, stderr=stderr)
 
 
 def _data_readme(meta: ArticleMeta, figures: list[Figure], sources: list[dict[str, Any]]) -> str:
