@@ -121,32 +121,45 @@ def _cmd_provenance(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from bureau_data import cache
-    from bureau_data.fetch import read_manifest, verify_downloads
+    from bureau_data.fetch import verify_downloads, verify_local_files
 
-    failures = 0
-    results = verify_downloads(args.jeux or None)
-    for result in results:
-        state = "ok" if result.ok else "ERREUR"
-        failures += not result.ok
-        print(f"{result.dataset}\t{state}\t{result.message}")
     settings = get_settings()
-    if settings.local_dir is not None and not args.jeux:
-        for dataset_id, relative in sorted(read_manifest(settings).items()):
-            present = (settings.local_dir / relative).is_file()
-            failures += not present
-            print(f"{dataset_id}\t{'ok' if present else 'ERREUR'}\tdossier local : "
-                  f"{relative}{'' if present else ' introuvable'}")
+    ids = args.jeux or None
+    results = verify_local_files(ids)
+    downloads = verify_downloads(ids)
+    if settings.local_dir is not None and ids is not None:
+        # The loaders read these datasets from the local folder, so a missing download
+        # is no problem. A download left from before is still checked.
+        downloads = [result for result in downloads if result.path.is_file()]
+    results += downloads
+
+    local_failures = cache_failures = 0
+    for result in results:
+        print(f"{result.dataset}\t{'ok' if result.ok else 'ERREUR'}\t{result.message}")
+        if not result.ok and result.local:
+            local_failures += 1
+        elif not result.ok:
+            cache_failures += 1
     if not args.jeux:
         for folder in cache.list_entries():
             problem = cache.verify_entry(folder)
-            failures += problem is not None
+            cache_failures += problem is not None
             print(f"tables/{folder.name}\t{'ok' if problem is None else 'ERREUR'}\t"
                   f"{problem or 'lisible'}")
-    if failures:
-        print(f"{failures} problème(s). Supprimez les fichiers en cause avec « bureau-data vider "
-              "JEU » (ou « --tables » pour les tables) : ils seront reconstruits.")
+
+    if local_failures or cache_failures:
+        print(f"{local_failures + cache_failures} problème(s).")
+        if local_failures:
+            print(f"Dossier local : remplacez les fichiers en cause dans {settings.local_dir} "
+                  "par des copies complètes.")
+        if cache_failures:
+            print("Cache : supprimez les fichiers en cause avec « bureau-data vider JEU » (ou "
+                  "« --tables » pour les tables) : ils seront reconstruits.")
         return 1
-    print("Cache vérifié : aucun problème.")
+    if settings.local_dir is not None:
+        print("Dossier local et cache vérifiés : aucun problème.")
+    else:
+        print("Cache vérifié : aucun problème.")
     return 0
 
 
@@ -193,8 +206,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--json", action="store_true", help="sortie au format JSON")
 
     parser = _add(subparsers, "verifier",
-                  "recalculer le sha256 des fichiers en cache et relire les tables", _cmd_verify)
-    parser.add_argument("jeux", nargs="*", help="identifiants des jeux (tout le cache par défaut)")
+                  "recalculer le sha256 des fichiers téléchargés et de ceux du dossier local, "
+                  "tester leur contenu (CRC des zip, JSON, CSV) et relire les tables", _cmd_verify)
+    parser.add_argument("jeux", nargs="*",
+                        help="identifiants des jeux (par défaut : tout le cache et tout le "
+                             "dossier local)")
 
     parser = _add(subparsers, "vider", "supprimer des fichiers du cache", _cmd_clear)
     parser.add_argument("jeux", nargs="*", help="identifiants des jeux dont supprimer le fichier")

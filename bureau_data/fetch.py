@@ -33,6 +33,7 @@ from typing import Any
 
 import filelock
 
+from bureau_data._content import InvalidContent, check_content, file_kind
 from bureau_data._download import (
     Downloaded,
     NotModified,
@@ -40,6 +41,7 @@ from bureau_data._download import (
     download,
     iso_utc,
 )
+from bureau_data.archive import Limits, check_archive
 from bureau_data.catalogue import Dataset, get_dataset
 from bureau_data.config import (
     ENV_LOCAL_DIR,
@@ -49,6 +51,8 @@ from bureau_data.config import (
     get_settings,
 )
 from bureau_data.errors import (
+    ArchiveError,
+    ArchiveTooLarge,
     CacheWriteError,
     CatalogueError,
     DownloadError,
@@ -180,21 +184,33 @@ def local_sha256(path: Path, settings: Settings) -> str:
     True
     """
     stat = path.stat()
-    memo = _local_hash_file(settings, path)
+    remembered = _remembered_sha256(path, stat, settings)
+    if remembered is not None:
+        return remembered
+    digest = _sha256_cached(str(path), stat.st_size, stat.st_mtime_ns)
+    _remember_sha256(path, stat, digest, settings)
+    return digest
+
+
+def _remembered_sha256(path: Path, stat: os.stat_result, settings: Settings) -> str | None:
+    """Return the hash remembered for ``path`` at its current size and mtime, or None."""
     try:
-        stored = json.loads(memo.read_text(encoding="utf-8"))
+        stored = json.loads(_local_hash_file(settings, path).read_text(encoding="utf-8"))
         if (stored.get("path"), stored.get("size"), stored.get("mtime_ns")) == (
                 str(path), stat.st_size, stat.st_mtime_ns):
             return str(stored["sha256"])
     except (OSError, ValueError, KeyError, AttributeError):
         pass
-    digest = _sha256_cached(str(path), stat.st_size, stat.st_mtime_ns)
+    return None
+
+
+def _remember_sha256(path: Path, stat: os.stat_result, digest: str, settings: Settings) -> None:
+    memo = _local_hash_file(settings, path)
     entry = {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
     try:
         _write_json_atomic(memo, entry)
     except OSError as exc:
         logger.debug("Empreinte de %s non mémorisée dans %s : %s", path, memo, exc)
-    return digest
 
 
 # --- the local data folder -----------------------------------------------------------
@@ -883,6 +899,7 @@ class VerifyResult:
     path: Path
     ok: bool
     message: str
+    local: bool = False  # True for a file of the local data folder, False for a download
 
 
 def verify_downloads(dataset_ids: list[str] | None = None) -> list[VerifyResult]:
@@ -955,6 +972,129 @@ def _verify_one(dataset_id: str, path: Path) -> VerifyResult:
         return VerifyResult(dataset_id, path, False,
                             f"sha256 {digest[:12]}… au lieu de {record.sha256[:12]}… selon la fiche")
     return VerifyResult(dataset_id, path, True, f"{size} octets, sha256 conforme")
+
+
+SHA256SUMS = "SHA256SUMS"  # checksum file of a data folder, in the format of sha256sum
+
+
+def verify_local_files(dataset_ids: list[str] | None = None) -> list[VerifyResult]:
+    """Hash the files of the local data folder again and check that their content is sound.
+
+    Each file named by the manifest is hashed. Its sha256 is compared with the line for
+    it in a ``SHA256SUMS`` file of its folder or of a parent folder inside the local data
+    folder, when there is one. It is also compared with the hash remembered in the cache
+    for the same size and mtime, which ``fetch`` would otherwise put in the provenance
+    record. The content then gets the check that downloads get (zip CRC test within the
+    archive limits, gzip stream, JSON, CSV text).
+
+    Parameters
+    ----------
+    dataset_ids
+        Datasets to check; None checks every entry of the manifest.
+
+    Returns
+    -------
+    list of VerifyResult
+        One result per dataset, with ``local`` true. An empty list when
+        ``BUREAU_DATA_LOCAL_DIR`` is not set. ``ok`` is False, with the reason and the
+        fix in ``message``, when the file is missing, its sha256 differs from a
+        reference, or its content fails the check.
+
+    Raises
+    ------
+    CatalogueError
+        When the manifest is missing or unreadable.
+
+    Examples
+    --------
+    >>> from bureau_data.foret import DATASET
+    >>> [(result.ok, result.message) for result in verify_local_files([DATASET])]
+    [(True, 'dossier local : foret/owid/forest-land-deforestation-and-change-fao-2020.csv, 650 412 octets, sha256 conforme à foret/SHA256SUMS, contenu vérifié')]
+    """
+    settings = get_settings()
+    if settings.local_dir is None:
+        return []
+    ids = sorted(read_manifest(settings)) if dataset_ids is None else dataset_ids
+    root = settings.local_dir.resolve()
+    limits = Limits(settings.max_member_bytes, settings.max_archive_bytes, settings.max_ratio)
+    return [_verify_local_one(dataset_id, root, settings, limits) for dataset_id in ids]
+
+
+def _verify_local_one(dataset_id: str, root: Path, settings: Settings,
+                      limits: Limits) -> VerifyResult:
+    try:
+        dataset = get_dataset(dataset_id)
+        path = local_path(dataset, settings)
+    except (CatalogueError, DownloadError) as exc:
+        return VerifyResult(dataset_id, root, False, f"dossier local : {exc}", local=True)
+
+    where = f"dossier local : {path.relative_to(root).as_posix()}"
+    advice = damaged_file_advice(path)
+    stat = path.stat()
+    digest = sha256_file(path)
+    reference = _reference_sha256(path, root)
+    if reference is not None and reference[0] != digest:
+        return VerifyResult(dataset_id, path, False,
+                            f"{where} : sha256 {digest[:12]}… au lieu de {reference[0][:12]}… "
+                            f"selon {reference[1].relative_to(root).as_posix()}. {advice}",
+                            local=True)
+    remembered = _remembered_sha256(path, stat, settings)
+    _remember_sha256(path, stat, digest, settings)
+    if remembered is not None and remembered != digest:
+        return VerifyResult(dataset_id, path, False,
+                            f"{where} : sha256 {digest[:12]}… au lieu de {remembered[:12]}… "
+                            "mémorisé pour la même taille et la même date de modification : le "
+                            "fichier a été réécrit. L'empreinte mémorisée est corrigée ; "
+                            "vérifiez le fichier.", local=True)
+
+    problem = _content_problem(path, dataset.filename, limits)
+    if problem is not None:
+        return VerifyResult(dataset_id, path, False, f"{where} : {problem}", local=True)
+    checked = (f"conforme à {reference[1].relative_to(root).as_posix()}" if reference
+               else f"{digest[:12]}…")
+    return VerifyResult(dataset_id, path, True,
+                        f"{where}, {format_number(stat.st_size)} octets, sha256 {checked}, "
+                        "contenu vérifié", local=True)
+
+
+def _content_problem(path: Path, filename: str, limits: Limits) -> str | None:
+    """Return why the content of a local file is unsound, with the fix, or None."""
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic and file_kind(filename, magic) == "zip":
+        # The archive's own message already names the file and what to do.
+        try:
+            check_archive(path, limits)
+        except ArchiveError as exc:
+            return str(exc)
+        return None
+    try:
+        check_content(path, filename, limits)
+    except (InvalidContent, ArchiveTooLarge) as exc:
+        return f"{str(exc).rstrip('.')}. {damaged_file_advice(path)}"
+    return None
+
+
+def _reference_sha256(path: Path, root: Path) -> tuple[str, Path] | None:
+    """Return the sha256 listed for ``path`` in the nearest SHA256SUMS inside ``root``.
+
+    The search goes from the file's folder up to ``root``. Each line of a SHA256SUMS
+    file reads ``<hex>  <path relative to its folder>``, or ``<hex> *<path>`` in binary
+    mode. Returns the digest and the SHA256SUMS file, or None when no file lists ``path``.
+    """
+    folder = path.parent
+    while folder.is_relative_to(root):
+        sums = folder / SHA256SUMS
+        if sums.is_file():
+            relative = path.relative_to(folder).as_posix()
+            for line in sums.read_text(encoding="utf-8", errors="replace").splitlines():
+                digest, _, name = line.strip().partition(" ")
+                if name.strip().lstrip("*").removeprefix("./") == relative:
+                    return digest.lower(), sums
+        if folder == root:
+            break
+        folder = folder.parent
+    return None
 
 
 def clear_downloads(dataset_ids: list[str] | None = None) -> int:

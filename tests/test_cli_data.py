@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -9,7 +13,7 @@ from _fetch_server import Reply, Server, sequence, serve, write_catalogue
 
 from bureau_data.cli import main
 from bureau_data.cli_data import format_age, format_size
-from bureau_data.fetch import cached_entry
+from bureau_data.fetch import cached_entry, fetch
 
 ROUTES = {"test.a": "/a.csv", "test.b": "/b.csv"}
 
@@ -117,3 +121,131 @@ def test_format_size(size, text):
 
 def test_format_age():
     assert [format_age(s) for s in (5, 180, 7200, 172800)] == ["5 s", "3 min", "2 h", "2 j"]
+
+
+# --- verifier with a local data folder -------------------------------------------------
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Return a local data folder with a CSV listed in SHA256SUMS and a zip, and its manifest."""
+    folder = tmp_path / "donnees"
+    (folder / "t").mkdir(parents=True)
+    csv_bytes = b"code;nom\n01;Ain\n02;Aisne\n"
+    (folder / "t" / "a.csv").write_bytes(csv_bytes)
+    (folder / "t" / "s.zip").write_bytes(_zip_bytes({"v.json": b'{"n": 1}' * 400}))
+    (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(csv_bytes).hexdigest()}  t/a.csv\n",
+                                       encoding="utf-8")
+    catalogue = write_catalogue(tmp_path / "catalogue", "http://127.0.0.1:9",
+                                {"test.a": "/a.csv", "test.zip": "/s.zip", "test.b": "/b.csv"})
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text('[files]\n"test.a" = "t/a.csv"\n"test.zip" = "t/s.zip"\n', encoding="utf-8")
+    monkeypatch.setenv("BUREAU_DATA_CATALOGUE_DIR", str(catalogue))
+    monkeypatch.setenv("BUREAU_DATA_LOCAL_DIR", str(folder))
+    monkeypatch.setenv("BUREAU_DATA_MANIFEST", str(manifest))
+    monkeypatch.setenv("BUREAU_DATA_CACHE_DIR", str(tmp_path / "cache"))
+    return folder
+
+
+def test_verify_local_folder_ok(local: Path, capsys):
+    assert main(["verifier"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == ("test.a\tok\tdossier local : t/a.csv, 25 octets, sha256 conforme à "
+                        "SHA256SUMS, contenu vérifié")
+    assert lines[1].startswith("test.zip\tok\tdossier local : t/s.zip, ")
+    assert lines[-1] == "Dossier local et cache vérifiés : aucun problème."
+
+
+def test_verify_local_truncated_zip(local: Path, capsys):
+    archive = local / "t" / "s.zip"
+    archive.write_bytes(archive.read_bytes()[:100])
+
+    assert main(["verifier"]) == 1
+
+    out = capsys.readouterr().out
+    assert f"test.zip\tERREUR\tdossier local : t/s.zip : {archive} n'est pas une archive zip" in out
+    assert f"Remplacez ce fichier dans le dossier local (BUREAU_DATA_LOCAL_DIR={local})" in out
+    assert "1 problème(s)." in out
+    assert "aucun problème" not in out
+
+
+def test_verify_local_damaged_member(local: Path, capsys):
+    archive = local / "t" / "s.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("v.json", b'{"deputes": 577}')
+    data = bytearray(archive.read_bytes())
+    data[data.index(b"577")] = ord("9")
+    archive.write_bytes(bytes(data))
+
+    assert main(["verifier", "test.zip"]) == 1
+
+    assert "Membre 'v.json'" in capsys.readouterr().out
+
+
+def test_verify_local_sha256_mismatch(local: Path, capsys):
+    (local / "t" / "a.csv").write_bytes(b"code;nom\n01;Ain\n02;Nord\n")
+
+    assert main(["verifier", "test.a"]) == 1
+
+    out = capsys.readouterr().out
+    assert "test.a\tERREUR\tdossier local : t/a.csv : sha256 " in out
+    assert "selon SHA256SUMS. Remplacez ce fichier dans le dossier local" in out
+
+
+def test_verify_local_bad_csv(local: Path, capsys):
+    (local / "SHA256SUMS").unlink()
+    (local / "t" / "a.csv").write_bytes(b"<html><body>Erreur 500</body></html>\n")
+
+    assert main(["verifier", "test.a"]) == 1
+
+    assert "test.a\tERREUR\tdossier local : t/a.csv : page HTML ou XML" in capsys.readouterr().out
+
+
+def test_verify_local_missing_file(local: Path, capsys):
+    (local / "t" / "s.zip").unlink()
+
+    assert main(["verifier"]) == 1
+
+    assert "test.zip\tERREUR\tdossier local : Fichier introuvable" in capsys.readouterr().out
+
+
+def test_verify_local_rewritten_file(local: Path, capsys):
+    # A file rewritten with the same size and mtime keeps its remembered hash in fetch.
+    path = local / "t" / "a.csv"
+    (local / "SHA256SUMS").unlink()
+    first = fetch("test.a").record.sha256
+    stat = path.stat()
+    path.write_bytes(b"code;nom\n01;Ain\n02;Nord\n"[: stat.st_size].ljust(stat.st_size, b"\n"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert fetch("test.a").record.sha256 == first
+
+    assert main(["verifier", "test.a"]) == 1
+
+    assert "le fichier a été réécrit" in capsys.readouterr().out
+    assert fetch("test.a").record.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_verify_id_served_from_local_folder(local: Path, capsys):
+    assert main(["verifier", "test.a", "test.zip"]) == 0
+
+    out = capsys.readouterr().out
+    assert "absent du cache" not in out
+    assert out.splitlines()[-1] == "Dossier local et cache vérifiés : aucun problème."
+
+
+def test_verify_real_shared_archive(capsys):
+    assert main(["verifier", "assemblee.scrutins.l17"]) == 0
+
+    out = capsys.readouterr().out
+    assert out.startswith("assemblee.scrutins.l17\tok\tdossier local : "
+                          "assemblee/scrutins/l17/Scrutins_XVII_V1-V3876.repack.json.zip, "
+                          "12\u202f206\u202f906 octets, sha256 fda8e4333052…, contenu vérifié\n")
