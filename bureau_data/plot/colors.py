@@ -74,7 +74,17 @@ FALLBACK_PALETTE: tuple[str, ...] = (
 
 
 class UnknownGroupWarning(UserWarning):
-    """A group acronym or organe uid is in neither the registry nor the alias table."""
+    """A group acronym or organe uid is in neither the registry nor the alias table.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     colours = group_colors(["RN", "XYZ"], 17)
+    >>> colours["XYZ"] == UNKNOWN_GROUP_COLOR, caught[0].category.__name__
+    (True, 'UnknownGroupWarning')
+    """
 
 
 def _data_dir() -> Path:
@@ -156,6 +166,12 @@ def group_registry(legislature: int | None = None) -> Any:
     -----
     The organe PO847173 (UDR, 17th legislature) is missing from the AMO exports; it is
     added because the scrutins of 2024-10-08 to 2025-07-10 cite it.
+
+    Examples
+    --------
+    >>> registry = group_registry(17)
+    >>> registry[["organe_uid", "sigle"]].head(3).values.tolist()
+    [['PO845413', 'LFI-NFP'], ['PO845514', 'GDR'], ['PO845439', 'ECOS']]
     """
     import pandas as pd
 
@@ -183,6 +199,13 @@ def resolve_group(key: str, legislature: int | None = None, *,
     -------
     dict or None
         The registry row, or None when the key is unknown.
+
+    Examples
+    --------
+    >>> resolve_group("PO845401")["sigle"], resolve_group("LREM", 15)["acronyme"]
+    ('RN', 'LAREM')
+    >>> resolve_group("XYZ") is None
+    True
     """
     text = str(key).strip()
     rows = _registry()
@@ -261,6 +284,11 @@ def group_colors(keys: Iterable[str], legislature: int | None = None, *,
 
     ``overrides`` maps acronyms or uids to colours chosen by the caller. Its keys are
     resolved like the others, so ``{"LREM": ...}`` applies to a group published as ``LAREM``.
+
+    Examples
+    --------
+    >>> group_colors(["RN", "PO845413"], 17)
+    {'RN': '#313567', 'PO845413': '#C00D0D'}
     """
     resolved_overrides: dict[str, str] = {}
     for key, colour in (overrides or {}).items():
@@ -412,7 +440,25 @@ def mission_color(mission_id: str) -> str:
 
 
 def position_key(position: Any) -> str | None:
-    """Return the canonical name of a vote position (``"nonVotants"`` -> ``"non-votant"``), or None."""
+    """Return the canonical name of a vote position (``"nonVotants"`` -> ``"non-votant"``), or None.
+
+    Parameters
+    ----------
+    position
+        A position as spelled in a file or a table: ``pour``, ``nonVotants``,
+        ``abstentions``...
+
+    Returns
+    -------
+    str or None
+        ``pour``, ``contre``, ``abstention`` or ``non-votant``, or None when the spelling
+        is unknown.
+
+    Examples
+    --------
+    >>> position_key("nonVotants"), position_key(" Pour "), position_key("absent")
+    ('non-votant', 'pour', None)
+    """
     text = str(position).strip().lower()
     if text in POSITION_COLORS:
         return text
@@ -427,6 +473,15 @@ def position_color(position: str) -> str:
     ConfigurationError
         When the position is not one of them. Other spellings such as ``nonVotants`` or
         ``abstentions`` are accepted.
+
+    Examples
+    --------
+    >>> position_color("pour") == position_color("Pour")
+    True
+    >>> position_color("absent")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ConfigurationError: Position de vote inconnue : 'absent'. Positions ...
     """
     key = position_key(position)
     if key is None:
@@ -437,7 +492,27 @@ def position_color(position: str) -> str:
 
 
 def sequential_cmap(name: str = "cividis") -> Any:
-    """Return a sequential colormap readable by colour-blind readers (cividis by default)."""
+    """Return a sequential colormap readable by colour-blind readers (cividis by default).
+
+    Parameters
+    ----------
+    name : str, default "cividis"
+        Name of a matplotlib colormap.
+
+    Returns
+    -------
+    matplotlib.colors.Colormap
+
+    Raises
+    ------
+    KeyError
+        When matplotlib has no colormap of that name.
+
+    Examples
+    --------
+    >>> sequential_cmap().name
+    'cividis'
+    """
     import matplotlib
 
     return matplotlib.colormaps[name]
@@ -452,7 +527,14 @@ QUALITATIVE = ListedColormap(FALLBACK_PALETTE, name="bureau_qualitative")
 
 
 def clear_caches() -> None:
-    """Forget the registry, alias and mission tables read so far (after editing the CSVs)."""
+    """Forget the registry, alias and mission tables read so far (after editing the CSVs).
+
+    Examples
+    --------
+    >>> clear_caches()
+    >>> len(group_registry(17)) > 0
+    True
+    """
     _registry.cache_clear()
     _aliases.cache_clear()
     _mission_table.cache_clear()

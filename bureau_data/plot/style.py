@@ -67,6 +67,17 @@ def theme_rc(*, dark: bool = False) -> dict[str, Any]:
     ----------
     dark : bool, default False
         The dark variant (light text on a dark background).
+
+    Returns
+    -------
+    dict
+        rcParams, ready for ``matplotlib.rc_context`` or ``rcParams.update``.
+
+    Examples
+    --------
+    >>> rc = theme_rc()
+    >>> rc["figure.facecolor"] == theme_rc(dark=True)["figure.facecolor"]
+    False
     """
     inks = _INKS["dark" if dark else "light"]
     return {
@@ -151,7 +162,21 @@ def set_theme(*, dark: bool = False) -> None:
 
 
 def reset_theme() -> None:
-    """Restore the rcParams that ``set_theme()`` changed to their values before its first call."""
+    """Restore the rcParams that ``set_theme()`` changed to their values before its first call.
+
+    Does nothing when ``set_theme()`` was not called since the last reset.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> before = mpl.rcParams["figure.facecolor"]
+    >>> set_theme(dark=True)
+    >>> is_dark()
+    True
+    >>> reset_theme()
+    >>> is_dark(), mpl.rcParams["figure.facecolor"] == before
+    (False, True)
+    """
     global _saved_before_theme
     if _saved_before_theme is not None:
         params: Any = mpl.rcParams
@@ -189,7 +214,16 @@ _state: dict[str, bool] = {"dark": False}
 
 
 def is_dark() -> bool:
-    """Return True when the dark variant is in force (``set_theme(dark=True)`` or ``theme``)."""
+    """Return True when the dark variant is in force (``set_theme(dark=True)`` or ``theme``).
+
+    Examples
+    --------
+    >>> is_dark()
+    False
+    >>> with theme(dark=True):
+    ...     is_dark()
+    True
+    """
     return _state["dark"] and mpl.rcParams["figure.facecolor"] == _INKS["dark"]["background"]
 
 
@@ -199,5 +233,23 @@ def ink(name: str) -> str:
     Parameters
     ----------
     name : {"background", "text", "muted", "grid", "axis", "neutral", "accent"}
+
+    Returns
+    -------
+    str
+        ``#RRGGBB`` colour.
+
+    Raises
+    ------
+    KeyError
+        When ``name`` is not one of the seven names.
+
+    Examples
+    --------
+    >>> ink("text") != ink("background")
+    True
+    >>> with theme(dark=True):
+    ...     ink("background") == theme_rc(dark=True)["figure.facecolor"]
+    True
     """
     return _INKS["dark" if is_dark() else "light"][name]

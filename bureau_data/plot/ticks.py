@@ -79,6 +79,13 @@ class FrenchNumberFormatter(_FrenchFormatter):
         Prefix positive values with ``+``.
     suffix : str, default ""
         Unit appended after a narrow no-break space, such as ``"sièges"``.
+
+    Examples
+    --------
+    >>> FrenchNumberFormatter().format_ticks([0, 1500, 3000])
+    ['0', '1\\u202f500', '3\\u202f000']
+    >>> FrenchNumberFormatter(suffix="sièges").format_ticks([100, 289])
+    ['100\\u202fsièges', '289\\u202fsièges']
     """
 
     def __init__(self, decimals: int | None = None, *, sign: bool = False, suffix: str = "") -> None:
@@ -101,6 +108,11 @@ class FrenchPercentFormatter(_FrenchFormatter):
         The data value that means 100 %: 100 when the data is in percent, 1 for shares.
     sign : bool, default False
         Prefix positive values with ``+``.
+
+    Examples
+    --------
+    >>> FrenchPercentFormatter(xmax=1).format_ticks([0, 0.125, 0.25])
+    ['0,0\\u202f%', '12,5\\u202f%', '25,0\\u202f%']
     """
 
     def __init__(self, decimals: int | None = None, *, xmax: float = 100.0, sign: bool = False) -> None:
@@ -127,6 +139,13 @@ class FrenchEurosFormatter(_FrenchFormatter):
         Euros per data unit: 1e6 when the data is in millions of euros, 1e9 in billions.
     sign : bool, default False
         Prefix positive values with ``+`` (for changes).
+
+    Examples
+    --------
+    >>> FrenchEurosFormatter().format_ticks([0, 1.5e9, 3e9])
+    ['0', '1,5\\u202fMd€', '3,0\\u202fMd€']
+    >>> FrenchEurosFormatter(scale=1e6).format_ticks([0, 500, 1000])
+    ['0', '0,5\\u202fMd€', '1,0\\u202fMd€']
     """
 
     def __init__(self, decimals: int | None = None, *, unit: str | None = None, scale: float = 1.0,
@@ -162,6 +181,12 @@ class FrenchYearFormatter(Formatter):
     """Tick labels of years written as numbers: ``2024``, never ``2 024``.
 
     Ticks that are not whole years get no label, so a year axis never shows ``2 023,5``.
+
+    Examples
+    --------
+    >>> formatter = FrenchYearFormatter()
+    >>> formatter(2024), formatter(2023.5)
+    ('2024', '')
     """
 
     def __call__(self, x: float, pos: int | None = None) -> str:
@@ -195,6 +220,14 @@ class FrenchDateFormatter(_TickAwareFormatter):
     -----
     Dates are read with ``matplotlib.dates.num2date``, in UTC unless the axis has a time zone.
     Month names come from ``bureau_data.french.MONTHS_SHORT``, never from ``strftime``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import matplotlib.dates as mdates
+    >>> days = mdates.date2num([dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)])
+    >>> FrenchDateFormatter().format_ticks(days)
+    ['janv. 2024', 'févr. 2024', 'mars 2024']
     """
 
     styles = ("auto", "compact", "year", "month", "month_long", "day", "day_year", "time")
@@ -253,6 +286,17 @@ class InViewLocator(MaxNLocator):
 
     matplotlib's locators add one tick beyond each end; those ticks are not drawn, but
     ``Axis.get_ticklabels()`` still lists them, which makes tick labels harder to check.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax.set_ylim(0, 10)
+    (0.0, 10.0)
+    >>> ax.yaxis.set_major_locator(InViewLocator(nbins=5))
+    >>> ax.yaxis.get_major_locator()().tolist()
+    [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+    >>> plt.close(fig)
     """
 
     def __call__(self) -> Any:
@@ -320,7 +364,34 @@ def format_axis(ax: Axes, axis: str = "y", kind: str = "number", **options: Any)
 
 
 def formatter_for(kind: str, **options: Any) -> Formatter:
-    """Return a French formatter by kind, for value labels and colour bars."""
+    """Return a French formatter by kind, for value labels and colour bars.
+
+    Parameters
+    ----------
+    kind : {"number", "percent", "euros", "year", "date"}
+        As in ``format_axis``.
+    **options
+        Passed to the formatter.
+
+    Returns
+    -------
+    matplotlib.ticker.Formatter
+        A new formatter.
+
+    Raises
+    ------
+    ConfigurationError
+        When ``kind`` is not one of the five kinds.
+
+    Examples
+    --------
+    >>> formatter_for("percent", decimals=1)(12.5)
+    '12,5\\u202f%'
+    >>> formatter_for("monnaie")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ConfigurationError: Type de valeur inconnu : 'monnaie'. Types ...
+    """
     formatters: dict[str, type[Formatter]] = {
         "number": FrenchNumberFormatter,
         "percent": FrenchPercentFormatter,
@@ -339,6 +410,30 @@ def value_label(value: float, kind: str = "number", decimals: int | None = None,
     """Format one value for a data label (``kind`` as in ``format_axis``).
 
     ``decimals=None`` uses 0 for numbers, 1 for percent and amounts in euros.
+
+    Parameters
+    ----------
+    value : float
+        The value, in the unit of the data.
+    kind : {"number", "percent", "euros", "year", "date"}, default "number"
+    decimals : int, optional
+        Digits after the decimal comma.
+    **options
+        ``sign``, ``xmax`` (percent) and ``scale``, ``unit`` (euros), as for the formatters.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ConfigurationError
+        When ``kind`` is not one of the five kinds.
+
+    Examples
+    --------
+    >>> value_label(12_345), value_label(0.254, "percent", xmax=1), value_label(3.2e9, "euros")
+    ('12\\u202f345', '25,4\\u202f%', '3,2\\u202fMd€')
     """
     if kind == "number":
         return french.format_number(value, 0 if decimals is None else decimals, sign=options.get("sign", False))
@@ -359,6 +454,22 @@ def value_label(value: float, kind: str = "number", decimals: int | None = None,
 
 
 def set_fixed_ticks(ax: Axes, axis: str, positions: Sequence[float]) -> None:
-    """Put ticks at exactly these positions, keeping the formatter in place."""
+    """Put ticks at exactly these positions, keeping the formatter in place.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    axis : {"x", "y"}
+    positions : sequence of float
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> set_fixed_ticks(ax, "y", [0, 289, 577])
+    >>> ax.get_yticks().tolist()
+    [0, 289, 577]
+    >>> plt.close(fig)
+    """
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(FixedLocator(list(positions)))
