@@ -307,6 +307,15 @@ def bars_stacked(data: Any, *, columns: Sequence[str] | None = None, normalize: 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> votes = pd.DataFrame({"pour": [120, 10], "contre": [3, 60]}, index=["RN", "LFI-NFP"])
+    >>> ax = bars_stacked(votes)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['Pour', 'Contre']
+    >>> plt.close(ax.figure)
     """
     frame = _wide_frame(data, "bars_stacked")
     if columns is not None:
@@ -393,6 +402,16 @@ def bars_diverging(data: Any, *, negative: Sequence[str] = ("contre",), positive
     -------
     matplotlib.axes.Axes
         The x axis shows absolute values on both sides of zero.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> votes = pd.DataFrame({"pour": [120, 10], "contre": [3, 60], "abstention": [0, 4]},
+    ...                      index=["RN", "LFI-NFP"])
+    >>> ax = bars_diverging(votes)
+    >>> [tick.get_text() for tick in ax.get_yticklabels()]
+    ['RN', 'LFI-NFP']
+    >>> plt.close(ax.figure)
     """
     frame = _wide_frame(data, "bars_diverging")
     negative = _match_columns(frame, negative)
@@ -516,6 +535,15 @@ def waterfall(data: Any, *, start: float | None = None, start_label: str = "Dép
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> changes = pd.Series({"Défense": 3.3e9, "Écologie": -1.9e9})
+    >>> ax = waterfall(changes, start=580e9, start_label="PLF 2024", total_label="PLF 2025")
+    >>> [tick.get_text() for tick in ax.get_xticklabels()]
+    ['PLF 2024', 'Défense', 'Écologie', 'PLF 2025']
+    >>> plt.close(ax.figure)
     """
     changes = as_series(data, x=None, y=None, name="waterfall")
     values = numeric(changes.to_numpy(), "waterfall")

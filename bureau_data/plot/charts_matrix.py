@@ -57,6 +57,15 @@ def heatmap(data: pd.DataFrame, *, kind: str = "percent", decimals: int = 0, cma
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> matrix = pd.DataFrame([[100.0, 42.0], [42.0, 100.0]], index=["A", "B"], columns=["A", "B"])
+    >>> ax = heatmap(matrix)
+    >>> sorted(text.get_text() for text in ax.texts)
+    ['100\\u202f%', '100\\u202f%', '42\\u202f%', '42\\u202f%']
+    >>> plt.close(ax.figure)
     """
     if not isinstance(data, pd.DataFrame):
         raise ConfigurationError(f"heatmap() attend un DataFrame, pas {type(data).__name__}.")

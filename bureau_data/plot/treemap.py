@@ -32,6 +32,17 @@ class BoxLabel(Text):
     The fit is checked at draw time, so it holds for the final layout of the figure
     (``finish()`` moves the axes after the chart is drawn). ``fits`` is True when the
     last draw showed the label.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> ax = treemap(pd.Series({"Enseignement scolaire": 64e9, "Défense": 50e9, "Justice": 10e9}))
+    >>> ax.figure.canvas.draw()
+    >>> labels = [text for text in ax.texts if isinstance(text, BoxLabel)]
+    >>> [(label.get_text().split("\\n")[0], label.fits) for label in labels]
+    [('Enseignement scolaire', True), ('Défense', True), ('Justice', True)]
+    >>> plt.close(ax.figure)
     """
 
     def __init__(self, x: float, y: float, candidates: Sequence[str], box: tuple[float, float, float, float],
@@ -101,6 +112,15 @@ def treemap(data: Any, *, x: str | None = None, y: str | None = None, kind: str 
     ------
     ConfigurationError
         When a value is negative: a treemap shows parts of a positive whole.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> ax = treemap(pd.Series({"Défense": 50e9, "Justice": 10e9}))
+    >>> len(ax.patches)
+    2
+    >>> plt.close(ax.figure)
     """
     series = as_series(data, x=x, y=y, name="treemap")
     values = numeric(series.to_numpy(), "treemap")
