@@ -20,12 +20,31 @@ REQUIRED_FIELDS = ("title", "date", "authors", "summary", "tags", "slug", "draft
 
 
 class MetadataError(BuildError):
-    """The ``metadata.bureau_data`` block of a notebook is missing or invalid."""
+    """The ``metadata.bureau_data`` block of a notebook is missing or invalid.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> read_metadata({"metadata": {}}, Path("notebooks/part-des-femmes.ipynb"))
+    Traceback (most recent call last):
+        ...
+    bureau_data.publish.metadata.MetadataError: Le notebook notebooks/part-des-femmes.ipynb ...
+    """
 
 
 @dataclass(frozen=True)
 class ArticleMeta:
-    """Validated metadata of one article."""
+    """Validated metadata of one article.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> meta = ArticleMeta(title="La part des femmes", date=dt.date(2026, 3, 8),
+    ...                    authors=("Bureau ouvert",), summary="Depuis 1958.",
+    ...                    slug="part-des-femmes")
+    >>> ArticleMeta.from_dict(meta.to_dict()) == meta, meta.to_dict()["date"]
+    (True, '2026-03-08')
+    """
 
     title: str
     date: date
@@ -97,6 +116,21 @@ def read_metadata(notebook: dict[str, Any], path: Path) -> ArticleMeta:
     MetadataError
         When the block is missing, a field is missing or has the wrong type, the date
         is not YYYY-MM-DD, or the slug differs from the file name.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> block = {"title": "La part des femmes", "date": "2026-03-08", "authors": ["Bureau ouvert"],
+    ...          "summary": "Depuis 1958.", "slug": "part-des-femmes", "draft": False, "tags": []}
+    >>> meta = read_metadata({"metadata": {"bureau_data": block}},
+    ...                      Path("notebooks/part-des-femmes.ipynb"))
+    >>> meta.date, meta.authors
+    (datetime.date(2026, 3, 8), ('Bureau ouvert',))
+    >>> read_metadata({"metadata": {"bureau_data": {**block, "date": "08/03/2026"}}},
+    ...               Path("notebooks/part-des-femmes.ipynb"))
+    Traceback (most recent call last):
+        ...
+    bureau_data.publish.metadata.MetadataError: Métadonnées invalides dans ...
     """
     block = notebook.get("metadata", {}).get("bureau_data")
     if not isinstance(block, dict):
