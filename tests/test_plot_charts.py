@@ -336,3 +336,18 @@ def test_line_end_labels_readable_on_white():
     luminance = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in pale]
     contrast = 1.05 / (0.2126 * luminance[0] + 0.7152 * luminance[1] + 0.0722 * luminance[2] + 0.05)
     assert contrast >= 4.5
+
+
+@pytest.mark.parametrize("ncols", [2, 4])
+def test_small_multiples_date_labels_apart(ncols):
+    days = pd.date_range("2020-03-18", "2020-06-30")
+    frame = pd.DataFrame({"jour": list(days) * 8, "hosp": np.arange(len(days) * 8, dtype=float),
+                          "dep": np.repeat([f"9{i}" for i in range(8)], len(days))})
+    with plot.theme():
+        axes = plot.small_multiples(frame, x="jour", y="hosp", facet="dep", ncols=ncols)
+        fig = plot.finish(axes[0], title="Titre", source="Source", alt="Texte")
+        fig.canvas.draw()
+        labels = [t for t in axes[-1].get_xticklabels() if t.get_text()]
+        boxes = [t.get_window_extent() for t in labels]
+    assert len(labels) >= 2
+    assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:], strict=False))

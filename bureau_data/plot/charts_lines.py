@@ -433,7 +433,10 @@ def small_multiples(data: pd.DataFrame, *, x: str, y: str, facet: str, ncols: in
         panel.set_title(str(key), fontsize=_theme.LABEL_FONT_SIZE, loc="left", pad=3)
         format_axis(panel, "y", kind, decimals=decimals, **options)
         if x_kind == "date":
-            panel.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=4))
+            # A French date label is up to 0.8 in wide (« avr. 2020 ») at this font size:
+            # fit the number of ticks to the panel width so neighbouring labels never touch.
+            max_ticks = max(2, min(4, int(_theme.FIGURE_WIDTH_IN / ncols / 0.8)))
+            panel.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=max_ticks))
             panel.xaxis.set_major_formatter(FrenchDateFormatter("compact"))
         else:
             format_axis(panel, "x", x_kind)
