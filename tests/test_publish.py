@@ -59,7 +59,7 @@ def test_build_success_page_content(site: tuple[Path, Path]) -> None:
     assert "script-src 'none'" in page
     assert "<h1>Les sièges en 2024</h1>" in page
     assert '<time datetime="2024-03-01">1er mars 2024</time>' in page
-    assert "Lecture : 1 min" in page
+    assert "Lecture\u00a0: 1\u202fmin" in page
     assert "total : 42" in page
     assert '<img alt="Barres : a vaut 3, b 1, c 2." loading="lazy" src="figures/sieges-par-groupe.png"/>' in page
     assert "<figcaption>Sièges par groupe." in page

@@ -41,6 +41,7 @@ from bureau_data.publish.site import (
     check_template,
     format_date_fr,
 )
+from bureau_data.publish.typography import french_spacing
 
 logger = logging.getLogger(__name__)
 
@@ -483,6 +484,7 @@ def render_article(
     wp_exporter = make_exporter(template_name, template_file="wordpress.html.j2")
     wordpress, _ = wp_exporter.from_notebook_node(nb, resources={"bureau": wordpress_context})
     wordpress = wordpress.replace(f'alt="{_NBCONVERT_ALT}"', 'alt="Image sans description"')
+    body, wordpress = french_spacing(body), french_spacing(wordpress)
     return ArticlePage(html=body, wordpress_html=wordpress, files=files, figures=figures,
                        warnings=warnings_list, stderr=stderr)
 

@@ -1,7 +1,8 @@
 """The site around the articles: index, Atom feed, sitemap, style sheet, link check.
 
 Every page is produced with Jinja autoescaping on and carries the same restrictive
-Content-Security-Policy. Files are replaced atomically and only when their bytes
+Content-Security-Policy. The text of the index and the feed gets French no-break
+spaces (``typography.french_spacing``). Files are replaced atomically and only when their bytes
 change, so a build with nothing new leaves the site untouched.
 """
 
@@ -19,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bureau_data.errors import BuildError
+from bureau_data.publish.typography import french_spacing
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "bureau"
@@ -154,8 +156,8 @@ def render_site_files(articles: list[dict[str, Any]], site_url: str) -> dict[str
         "updated": entries[0]["meta"]["date"] if entries else "1970-01-01",
     }
     return {
-        "index.html": env.get_template("index.html.j2").render(context).encode("utf-8"),
-        "feed.xml": env.get_template("feed.xml.j2").render(context).encode("utf-8"),
+        "index.html": french_spacing(env.get_template("index.html.j2").render(context)).encode("utf-8"),
+        "feed.xml": french_spacing(env.get_template("feed.xml.j2").render(context)).encode("utf-8"),
         "sitemap.xml": env.get_template("sitemap.xml.j2").render(context).encode("utf-8"),
         "style.css": style_sheet().encode("utf-8"),
         "favicon.svg": (TEMPLATES_DIR / "site" / "favicon.svg").read_bytes(),
