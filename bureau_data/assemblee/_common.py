@@ -45,14 +45,32 @@ def lookup(record: Any, paths: Sequence[str]) -> tuple[bool, Any]:
     return path is not None, value
 
 
+_MISSING = object()
+_PATH_KEYS: dict[str, tuple[str, ...]] = {}
+
+
 def find(record: Any, paths: Sequence[str]) -> tuple[str | None, Any]:
     """Return ``(path, value)`` like ``lookup``, with the spelling found (None if none)."""
+    # This runs for every field of every record, so it tests ``type(...) is dict`` (what
+    # orjson builds) before the slower Mapping check, and splits each path only once.
     for path in paths:
+        keys = _PATH_KEYS.get(path)
+        if keys is None:
+            keys = _PATH_KEYS[path] = tuple(path.split("."))
         current = record
         present = True
-        for key in path.split("."):
+        for key in keys:
             if isinstance(current, list) and len(current) == 1:
                 current = current[0]
+            if type(current) is dict:
+                if _json.NIL_KEY in current and _json.is_nil(current):
+                    current = None
+                    break
+                current = current.get(key, _MISSING)
+                if current is _MISSING:
+                    present = False
+                    break
+                continue
             if _json.is_nil(current):
                 current = None
                 break
@@ -70,7 +88,8 @@ def as_text(value: Any, problems: list[str] | None = None, label: str = "") -> s
 
     A nested object or list where a string is expected is recorded in ``problems``.
     """
-    value = _json.scalar(value)
+    if type(value) is not str:
+        value = _json.scalar(value)
     if value is None:
         return None
     if isinstance(value, str):
