@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 from bureau_data.catalogue import get_dataset, load_catalogue
 from bureau_data.config import get_settings
 from bureau_data.errors import BureauDataError
+from bureau_data.french import format_date
 
 # fetch and cache import pandas, which takes about a second. They are imported inside
 # the commands that need them, so that `bureau-data construire` with nothing to rebuild
@@ -37,6 +40,30 @@ def format_age(seconds: float) -> str:
     return f"{seconds / 86400:.0f} j"
 
 
+def format_timestamp(value: str) -> str:
+    """Format an ISO 8601 or HTTP date in French, in UTC: ``1er mars 2025 à 8 h 05 UTC``.
+
+    A value that is neither is returned unchanged.
+
+    Examples
+    --------
+    >>> format_timestamp("2025-03-01T08:05:00Z")
+    '1er mars 2025 à 8 h 05 UTC'
+    >>> format_timestamp("Wed, 01 Jan 2025 23:30:00 GMT")
+    '1er janvier 2025 à 23 h 30 UTC'
+    """
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{format_date(moment.date())} à {moment.hour} h {moment.minute:02d} UTC"
+
+
 def _status(dataset_id: str) -> str:
     from bureau_data.fetch import cached_entry, local_path
 
@@ -54,7 +81,7 @@ def _status(dataset_id: str) -> str:
     age = entry.age_seconds()
     stale = " (à revalider)" if age > settings.max_age_seconds else ""
     return (f"en cache, {format_size(entry.record.size)}, téléchargé le "
-            f"{entry.record.retrieved_at[:10]}, vérifié il y a {format_age(age)}{stale}")
+            f"{format_date(entry.record.retrieved_at[:10])}, vérifié il y a {format_age(age)}{stale}")
 
 
 def _cmd_catalogue(args: argparse.Namespace) -> int:
@@ -64,6 +91,7 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
                 for d in datasets.values()]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
+    print("identifiant\ttitre\téditeur\tétat")
     for dataset in datasets.values():
         print(f"{dataset.id}\t{dataset.title}\t{dataset.publisher}\t{_status(dataset.id)}")
     return 0
@@ -108,7 +136,8 @@ def _cmd_provenance(args: argparse.Namespace) -> int:
         ("Jeu de données", record.dataset), ("Titre", record.title),
         ("Éditeur", record.publisher), ("Licence", record.licence),
         ("URL", record.url), ("URL finale", record.final_url), ("Fichier", record.path),
-        ("Obtenu le", record.retrieved_at), ("Date HTTP", record.http_date),
+        ("Obtenu le", format_timestamp(record.retrieved_at)),
+        ("Date HTTP", format_timestamp(record.http_date) if record.http_date else ""),
         ("ETag", record.etag), ("Last-Modified", record.last_modified),
         ("Taille", f"{format_size(record.size)} ({record.size} octets)"),
         ("SHA-256", record.sha256), ("Origine", record.source),
@@ -196,7 +225,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = _add(subparsers, "telecharger", "télécharger des jeux de données dans le cache",
                   _cmd_fetch)
     parser.add_argument("jeux", nargs="*", help="identifiants des jeux (tous par défaut)")
-    parser.add_argument("--forcer", action="store_true",
+    parser.add_argument("--forcer", "--force", dest="forcer", action="store_true",
                         help="revalider auprès du serveur même une copie récente")
 
     parser = _add(subparsers, "provenance",

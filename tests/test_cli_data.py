@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
+import re
+import subprocess
+import sys
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from _fetch_server import Reply, Server, sequence, serve, write_catalogue
 
-from bureau_data.cli import main
-from bureau_data.cli_data import format_age, format_size
+from bureau_data.cli import build_parser, main
+from bureau_data.cli_data import format_age, format_size, format_timestamp
 from bureau_data.fetch import cached_entry, fetch
+from bureau_data.french import format_date
 
 ROUTES = {"test.a": "/a.csv", "test.b": "/b.csv"}
 
@@ -38,9 +44,10 @@ def test_catalogue_shows_cache_state(server, capsys):
     assert main(["catalogue"]) == 0
 
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("test.a\tJeu de test test.a\tServeur de test\ten cache, 8\u00a0o")
-    assert "vérifié il y a 0 s" in lines[0]
-    assert lines[1].endswith("\tpas en cache")
+    assert lines[0] == "identifiant\ttitre\téditeur\tétat"
+    assert lines[1].startswith("test.a\tJeu de test test.a\tServeur de test\ten cache, 8\u00a0o")
+    assert f"téléchargé le {format_date(datetime.now(UTC).date())}, vérifié il y a 0 s" in lines[1]
+    assert lines[2].endswith("\tpas en cache")
 
 
 def test_fetch_reports_failures(server, capsys):
@@ -249,3 +256,98 @@ def test_verify_real_shared_archive(capsys):
     assert out.startswith("assemblee.scrutins.l17\tok\tdossier local : "
                           "assemblee/scrutins/l17/Scrutins_XVII_V1-V3876.repack.json.zip, "
                           "12\u202f206\u202f906 octets, sha256 fda8e4333052…, contenu vérifié\n")
+
+
+# --- command line conventions ----------------------------------------------------------
+
+
+def test_no_command_prints_error(capsys):
+    assert main([]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("utilisation : bureau-data ")
+    assert captured.err.endswith("bureau-data : erreur : aucune commande indiquée. Choisissez une "
+                                 "des commandes ci-dessus, par exemple « bureau-data catalogue ».\n")
+
+
+def test_closed_pipe_is_quiet(tmp_path: Path):
+    # The reader closes the pipe before the command writes, as « | head -0 » would.
+    env = {**os.environ, "BUREAU_DATA_CACHE_DIR": str(tmp_path / "cache")}
+    child = subprocess.Popen([sys.executable, "-m", "bureau_data.cli", "catalogue"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdout.close()
+    stderr = child.stderr.read().decode("utf-8")
+    child.wait(timeout=60)
+
+    assert stderr == ""
+    assert child.returncode == 141
+
+
+def test_catalogue_json_has_no_header(server, capsys):
+    assert main(["catalogue", "--json"]) == 0
+
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["id"] for row in rows] == ["test.a", "test.b"]
+
+
+def test_provenance_dates_in_french(server, capsys):
+    main(["telecharger", "test.a"])
+    capsys.readouterr()
+
+    assert main(["provenance", "test.a"]) == 0
+
+    out = capsys.readouterr().out
+    today = format_date(datetime.now(UTC).date())
+    assert re.search(rf"^Obtenu le       {today} à \d{{1,2}} h \d\d UTC$", out, re.MULTILINE)
+    # The test server sends the Date header, in the HTTP format.
+    assert re.search(rf"^Date HTTP       {today} à \d{{1,2}} h \d\d UTC$", out, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("2025-03-01T08:05:00Z", "1er mars 2025 à 8 h 05 UTC"),
+     ("2024-12-31T23:59:59+01:00", "31 décembre 2024 à 22 h 59 UTC"),
+     ("Tue, 15 Nov 1994 12:45:26 GMT", "15 novembre 1994 à 12 h 45 UTC"),
+     ("pas une date", "pas une date")],
+)
+def test_format_timestamp(value, text):
+    assert format_timestamp(value) == text
+
+
+def test_force_alias_of_forcer(server, capsys):
+    main(["telecharger", "test.a"])
+
+    assert main(["telecharger", "--force", "test.a"]) == 0
+    assert main(["telecharger", "--forcer", "test.a"]) == 0
+
+    assert [r.headers.get("If-None-Match") for r in server.requests("/a.csv")] == [None, '"x1"', '"x1"']
+
+
+def _type_converters(parser) -> list[tuple[str, object]]:
+    found = []
+    for action in parser._actions:
+        if action.choices and hasattr(action, "_name_parser_map"):
+            for name, subparser in action.choices.items():
+                found += [(f"{name} {option}", converter)
+                          for option, converter in _type_converters(subparser)]
+        elif action.type is not None:
+            found.append(("/".join(action.option_strings) or action.dest, action.type))
+    return found
+
+
+def test_type_names_are_french():
+    converters = _type_converters(build_parser())
+
+    assert len(converters) >= 5
+    for option, converter in converters:
+        name = getattr(converter, "__name__", "")
+        assert name and not name.startswith("_") and name not in {"int", "float", "Path", "str"}, option
+
+
+def test_invalid_value_names_type_in_french(capsys):
+    with pytest.raises(SystemExit):
+        main(["servir", "--port", "huit"])
+
+    err = capsys.readouterr().err
+    assert "argument --port : valeur invalide : 'huit' (attendu : entier)" in err

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from bureau_data.cli import french_type
 from bureau_data.config import PROJECT_ROOT, get_settings
 from bureau_data.errors import BuildError
 from bureau_data.publish.build import DEFAULT_CELL_TIMEOUT, DEFAULT_HTML_BUDGET, DEFAULT_SITE_URL
@@ -35,6 +36,7 @@ def default_notebooks_dir() -> Path:
     return (PROJECT_ROOT or Path.cwd()) / "notebooks"
 
 
+@french_type("entier positif")
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -42,6 +44,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
+@french_type("taille en Mo")
 def _megabytes(text: str) -> int:
     value = float(text.replace(",", "."))
     if value <= 0:
@@ -49,6 +52,7 @@ def _megabytes(text: str) -> int:
     return int(value * 1_000_000)
 
 
+@french_type("URL")
 def _site_url(text: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise argparse.ArgumentTypeError(f"une URL absolue http(s) est attendue, pas {text!r}")
