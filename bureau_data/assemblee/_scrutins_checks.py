@@ -32,27 +32,85 @@ MISMATCH_COLUMNS = ("scrutin_uid", "niveau", "groupe_uid", "champ", "publie", "c
 
 
 class ScrutinsWarning(DataWarning):
-    """A problem found in the scrutins files; the loader kept every row."""
+    """A problem found in the scrutins files; the loader kept every row.
+
+    Examples
+    --------
+    >>> issubclass(ScrutinsWarning, DataWarning)
+    True
+    >>> issubclass(VoteCountMismatchWarning, ScrutinsWarning)
+    True
+    """
 
 
 class VoteCountMismatchWarning(ScrutinsWarning):
-    """Individual positions, group counts and scrutin totals do not add up."""
+    """Individual positions, group counts and scrutin totals do not add up.
+
+    Examples
+    --------
+    >>> mismatches = pd.DataFrame([{"scrutin_uid": "VTANR5L17V1", "niveau": "groupe",
+    ...                             "groupe_uid": "PO845401", "champ": "pour", "publie": 12,
+    ...                             "calcule": 11}])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_mismatches(mismatches, "Scrutins de la 17e législature")
+    >>> caught[0].category.__name__
+    'VoteCountMismatchWarning'
+    """
 
 
 class NumberingGapWarning(ScrutinsWarning):
-    """Scrutin numbers are missing from the archive, or a uid appears twice."""
+    """Scrutin numbers are missing from the archive, or a uid appears twice.
+
+    Examples
+    --------
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_gaps(["VTANR5L16V1743"], [], "Scrutins de la 16e législature")
+    >>> print(caught[0].message)
+    Scrutins de la 16e législature : 1 numéro(s) de scrutin absent(s) de l'archive :
+    VTANR5L16V1743. Ils ne sont pas inventés ; la liste est dans df.attrs['numeros_manquants'].
+    """
 
 
 class UnknownSortWarning(ScrutinsWarning):
-    """A ``sort.code`` is neither « adopté » nor « rejeté »: ``adopte`` is left empty."""
+    """A ``sort.code`` is neither « adopté » nor « rejeté »: ``adopte`` is left empty.
+
+    Examples
+    --------
+    >>> from bureau_data.assemblee.scrutins import read_documents
+    >>> doc = {"scrutin": {"uid": "VTANR5L17V1", "numero": "1", "sort": {"code": "reporté"}}}
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     tables = read_documents([("VTANR5L17V1.json", doc)])
+    >>> any(issubclass(warning.category, UnknownSortWarning) for warning in caught)
+    True
+    """
 
 
 class ScrutinsSchemaWarning(ScrutinsWarning):
-    """A section, cause or position value is not one the loader knows."""
+    """A section, cause or position value is not one the loader knows.
+
+    Examples
+    --------
+    >>> issubclass(ScrutinsSchemaWarning, ScrutinsWarning)
+    True
+    """
 
 
 class UnresolvedReferenceWarning(ScrutinsWarning):
-    """Identifiers that a left join could not resolve in a reference table."""
+    """Identifiers that a left join could not resolve in a reference table.
+
+    Examples
+    --------
+    >>> votes = pd.DataFrame({"acteur_uid": ["PA1", "PA9"]})
+    >>> deputies = pd.DataFrame({"uid": ["PA1"], "nom": ["Dupont"]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     merged = resolve_references(votes, "acteur_uid", deputies, key="uid", label="acteur")
+    >>> caught[0].category.__name__, merged.attrs["references_non_resolues"]
+    ('UnresolvedReferenceWarning', {'acteur': 1})
+    """
 
 
 def _listing(items: Sequence[str]) -> str:
@@ -82,6 +140,37 @@ def check_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame, positions: pd.Da
         One row per mismatch: ``scrutin_uid``, ``niveau``, ``groupe_uid`` (empty above
         group level), ``champ`` (column compared), ``publie`` (published value) and
         ``calcule`` (value computed from the level below).
+
+    Parameters
+    ----------
+    scrutins
+        One row per scrutin with ``uid`` and the published totals ``pour``, ``contre``,
+        ``abstentions``, ``non_votants``, ``votants`` and ``exprimes``.
+    groupes
+        One row per scrutin and group with ``scrutin_uid``, ``groupe_uid`` and the same
+        four counts.
+    positions
+        Individual positions (``scrutin_uid``, ``groupe_uid``, ``position``); not needed
+        when ``counted`` is given.
+    counted
+        The result of ``count_positions``.
+
+    Raises
+    ------
+    TypeError
+        When neither ``positions`` nor ``counted`` is given.
+
+    Examples
+    --------
+    >>> scrutins = pd.DataFrame({"uid": ["V1"], "pour": [2], "contre": [1], "abstentions": [0],
+    ...                          "non_votants": [0], "votants": [3], "exprimes": [3]})
+    >>> groupes = pd.DataFrame({"scrutin_uid": ["V1"], "groupe_uid": ["PO1"], "pour": [2],
+    ...                         "contre": [1], "abstentions": [0], "non_votants": [0]})
+    >>> positions = pd.DataFrame({"scrutin_uid": ["V1"] * 2, "groupe_uid": ["PO1"] * 2,
+    ...                           "position": ["pour", "contre"]})
+    >>> check_counts(scrutins, groupes, positions)[["niveau", "champ", "publie", "calcule"]]
+       niveau champ  publie  calcule
+    0  groupe  pour       2        1
     """
     rows: list[dict[str, Any]] = []
     if counted is None:
@@ -139,13 +228,52 @@ PLACEHOLDER_ORGANES = frozenset({"PO0"})
 
 
 def placeholder_groups(groupes: pd.DataFrame) -> list[str]:
-    """Return the uids of scrutins where a group's ``organeRef`` is a placeholder (``PO0``)."""
+    """Return the uids of scrutins where a group's ``organeRef`` is a placeholder (``PO0``).
+
+    Parameters
+    ----------
+    groupes
+        The table of ``decomptes_groupes``.
+
+    Returns
+    -------
+    list of str
+        Scrutin uids in table order, each once.
+
+    Examples
+    --------
+    >>> groupes = pd.DataFrame({"scrutin_uid": ["V1", "V2", "V2"],
+    ...                         "groupe_uid": ["PO1", "PO0", "PO0"]})
+    >>> placeholder_groups(groupes)
+    ['V2']
+    """
     mask = groupes["groupe_uid"].astype("str").isin(PLACEHOLDER_ORGANES)
     return list(pd.unique(groupes.loc[mask, "scrutin_uid"].astype("str")))
 
 
 def missing_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame) -> list[str]:
-    """Return the uids of scrutins where a published count needed by the checks is null."""
+    """Return the uids of scrutins where a published count needed by the checks is null.
+
+    Parameters
+    ----------
+    scrutins, groupes
+        As for ``check_counts``.
+
+    Returns
+    -------
+    list of str
+        Scrutin uids, each once.
+
+    Examples
+    --------
+    >>> scrutins = pd.DataFrame({"uid": ["V1", "V2"], "pour": [2, None], "contre": [1, 0],
+    ...                          "abstentions": [0, 0], "non_votants": [0, 0], "votants": [3, 0],
+    ...                          "exprimes": [3, 0]})
+    >>> groupes = pd.DataFrame({"scrutin_uid": ["V1"], "groupe_uid": ["PO1"], "pour": [2],
+    ...                         "contre": [None], "abstentions": [0], "non_votants": [0]})
+    >>> missing_counts(scrutins, groupes)
+    ['V1', 'V2']
+    """
     columns = list(COUNT_LABELS)
     in_groups = groupes.loc[groupes[columns].isna().any(axis=1), "scrutin_uid"].astype("str")
     in_totals = scrutins.loc[scrutins[[*columns, "votants", "exprimes"]].isna().any(axis=1), "uid"].astype("str")
@@ -154,7 +282,26 @@ def missing_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame) -> list[str]:
 
 
 def count_positions(positions: pd.DataFrame) -> pd.DataFrame:
-    """Return the number of listed positions per scrutin and group, one ``<column>_calcule`` each."""
+    """Return the number of listed positions per scrutin and group, one ``<column>_calcule`` each.
+
+    Parameters
+    ----------
+    positions
+        Individual positions with ``scrutin_uid``, ``groupe_uid`` and ``position``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``(scrutin_uid, groupe_uid)``, with the int64 columns ``pour_calcule``,
+        ``contre_calcule``, ``abstentions_calcule`` and ``non_votants_calcule``.
+
+    Examples
+    --------
+    >>> positions = pd.DataFrame({"scrutin_uid": ["V1"] * 3, "groupe_uid": ["PO1"] * 3,
+    ...                           "position": ["pour", "pour", "abstention"]})
+    >>> count_positions(positions).loc[("V1", "PO1")].to_dict()
+    {'pour_calcule': 2, 'abstentions_calcule': 1, 'contre_calcule': 0, 'non_votants_calcule': 0}
+    """
     if positions.empty:
         index = pd.MultiIndex.from_arrays([[], []], names=["scrutin_uid", "groupe_uid"])
         return pd.DataFrame({f"{column}_calcule": pd.Series([], dtype="int64") for column in COUNT_LABELS},
@@ -173,7 +320,31 @@ def count_positions(positions: pd.DataFrame) -> pd.DataFrame:
 
 
 def warn_mismatches(mismatches: pd.DataFrame, where: str, *, stacklevel: int = 3) -> None:
-    """Emit one ``VoteCountMismatchWarning`` describing ``mismatches``, if any."""
+    """Emit one ``VoteCountMismatchWarning`` describing ``mismatches``, if any.
+
+    Parameters
+    ----------
+    mismatches
+        The result of ``check_counts``.
+    where
+        The archive or legislature, at the start of the message.
+    stacklevel
+        Passed to ``warnings.warn``.
+
+    Examples
+    --------
+    >>> mismatches = pd.DataFrame([{"scrutin_uid": "VTANR5L17V1", "niveau": "groupe",
+    ...                             "groupe_uid": "PO845401", "champ": "pour", "publie": 12,
+    ...                             "calcule": 11}])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_mismatches(mismatches, "Scrutins de la 17e législature")
+    >>> print(caught[0].message)
+    Scrutins de la 17e législature : 1 écart(s) de décompte dans 1 scrutin(s), entre
+    positions nominatives, décomptes des groupes et synthèse : VTANR5L17V1 groupe PO845401
+    pour : publié 12, calculé 11 (groupe). Toutes les lignes sont conservées ; le tableau
+    complet est dans df.attrs['ecarts_decompte'].
+    """
     if mismatches.empty:
         return
     details = []
@@ -197,6 +368,21 @@ def numbering_gaps(uids: pd.Series) -> tuple[list[str], list[str]]:
     ``VTCGR5L16V`` for the Congrès). Gaps are searched between the smallest and the
     largest number of each series present, so a subset archive starting at V1614
     reports no gap before it, and numbers after the last one cannot be detected.
+
+    Parameters
+    ----------
+    uids
+        Scrutin uids.
+
+    Returns
+    -------
+    tuple of (list of str, list of str)
+        The missing uids, in series and number order, and the duplicated uids, sorted.
+
+    Examples
+    --------
+    >>> numbering_gaps(pd.Series(["VTANR5L16V1", "VTANR5L16V4", "VTANR5L16V4", "VTCGR5L16V1"]))
+    (['VTANR5L16V2', 'VTANR5L16V3'], ['VTANR5L16V4'])
     """
     numbers: dict[str, set[int]] = {}
     for uid in uids.dropna().astype("str"):
@@ -215,7 +401,25 @@ def numbering_gaps(uids: pd.Series) -> tuple[list[str], list[str]]:
 
 
 def warn_gaps(missing: Sequence[str], duplicated: Sequence[str], where: str, *, stacklevel: int = 3) -> None:
-    """Emit ``NumberingGapWarning`` for missing and duplicated uids, if any."""
+    """Emit ``NumberingGapWarning`` for missing and duplicated uids, if any.
+
+    Parameters
+    ----------
+    missing, duplicated
+        The two lists of ``numbering_gaps``.
+    where
+        The archive or legislature, at the start of the message.
+    stacklevel
+        Passed to ``warnings.warn``.
+
+    Examples
+    --------
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_gaps(["VTANR5L16V1743"], ["VTANR5L16V12"], "Scrutins de la 16e législature")
+    >>> [warning.category.__name__ for warning in caught]
+    ['NumberingGapWarning', 'NumberingGapWarning']
+    """
     if missing:
         warnings.warn(
             f"{where} : {len(missing)} numéro(s) de scrutin absent(s) de l'archive : {_listing(list(missing))}. "
@@ -260,6 +464,22 @@ def resolve_references(
         Name of the kind of reference in the report (« acteur », « organe », « dossier »).
     columns
         Columns of ``reference`` to bring; all of them when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` with the columns of ``reference``, same index and row order, and
+        ``attrs["references_non_resolues"]`` updated.
+
+    Examples
+    --------
+    >>> votes = pd.DataFrame({"acteur_uid": ["PA1", "PA9", None]})
+    >>> deputies = pd.DataFrame({"uid": ["PA1"], "nom": ["Dupont"]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     merged = resolve_references(votes, "acteur_uid", deputies, key="uid", label="acteur")
+    >>> merged["nom"].tolist(), merged.attrs["references_non_resolues"]
+    (['Dupont', nan, nan], {'acteur': 1})
     """
     wanted = [name for name in (columns if columns is not None else reference.columns) if name != key]
     right = reference[[key, *wanted]].drop_duplicates(subset=key)
