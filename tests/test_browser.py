@@ -162,10 +162,32 @@ def test_article_structure_in_browser(server: str, driver) -> None:
         "return [f.querySelector('img').alt, f.querySelector('figcaption').textContent]")
     assert figure == ["Barres horizontales : A 120 sièges, B 87, C 45.",
                       "Sièges par groupe, en nombre de députés. Données (CSV)"]
+    link = chrome.execute_script(
+        "const a = document.querySelector('figure img').parentElement; return [a.tagName, a.href]")
+    assert link == ["A", server + "sieges/figures/sieges.png"]
     details = chrome.execute_script("return [...document.querySelectorAll('details.code')].map(d => d.open)")
     assert details == [True, False]
     stylesheets = chrome.execute_script("return document.styleSheets.length")
     assert stylesheets == 1
+
+
+def test_chart_opens_full_size_on_phone(server: str, driver) -> None:
+    chrome = driver
+    _open(chrome, server + "sieges/index.html", 390, 844, True, "light")
+    _wait_images(chrome)
+    shown, natural = chrome.execute_script(
+        "const i = document.querySelector('figure img'); return [i.getBoundingClientRect().width, i.naturalWidth]")
+    assert shown <= 390
+    chrome.execute_script("document.querySelector('figure a.agrandir').click()")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(chrome, 10).until(lambda d: d.current_url.endswith(".png"))
+    assert chrome.current_url == server + "sieges/figures/sieges.png"
+    opened = chrome.execute_script("return document.images[0].naturalWidth")
+    assert opened == natural
+    png = chrome.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "sieges-graphique-agrandi-telephone.png").write_bytes(base64.b64decode(png["data"]))
 
 
 def test_hostile_page_runs_no_script(server: str, driver) -> None:

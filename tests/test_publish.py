@@ -63,6 +63,8 @@ def test_build_success_page_content(site: tuple[Path, Path]) -> None:
     assert "total : 42" in page
     assert '<img alt="Barres : a vaut 3, b 1, c 2." loading="lazy" src="figures/sieges-par-groupe.png"/>' in page
     assert "<figcaption>Sièges par groupe." in page
+    assert ('<a class="agrandir" href="figures/sieges-par-groupe.png" title="Ouvrir l\'image en taille réelle">'
+            '<img alt="Barres : a vaut 3, b 1, c 2." loading="lazy" src="figures/sieges-par-groupe.png"/></a>') in page
     assert "data:image" not in page
     assert ";base64," not in page
     assert '<details class="code">' in page
@@ -76,6 +78,7 @@ def test_build_success_page_content(site: tuple[Path, Path]) -> None:
     assert "<html" not in wordpress
     assert "<head" not in wordpress
     assert 'src="http://127.0.0.1:8000/essai/figures/sieges-par-groupe.png"' in wordpress
+    assert 'href="http://127.0.0.1:8000/essai/figures/sieges-par-groupe.png"' in wordpress
 
 
 def test_build_skip_force_and_identical_bytes(site: tuple[Path, Path]) -> None:
