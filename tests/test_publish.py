@@ -263,6 +263,38 @@ def test_rebuild_when_data_file_changes(tmp_path: Path, monkeypatch: pytest.Monk
     assert "octets : 25" in (output / "donnees" / "index.html").read_text(encoding="utf-8")
 
 
+def test_rebuild_when_local_folder_or_manifest_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _local_catalogue(tmp_path, monkeypatch, b"version une")
+    other = tmp_path / "autre"
+    other.mkdir()
+    (other / "mini.json.zip").write_bytes(b"autre version, plus longue")
+    (other / "renomme.zip").write_bytes(b"fichier renomme")
+    notebooks, output = tmp_path / "notebooks", tmp_path / "site"
+    write_notebook(notebooks, "donnees", [READ_DATA])
+    assert result(build(notebooks, output), "donnees").status == "built"
+    assert result(build(notebooks, output), "donnees").status == "skipped"
+
+    expected_reason = ("source des données modifiée (BUREAU_DATA_LOCAL_DIR, BUREAU_DATA_MANIFEST ou "
+                       "BUREAU_DATA_CATALOGUE_DIR)")
+    monkeypatch.setenv("BUREAU_DATA_LOCAL_DIR", str(other))
+    rebuilt = result(build(notebooks, output), "donnees")
+    assert (rebuilt.status, rebuilt.message) == ("built", expected_reason)
+    assert "octets : 26" in (output / "donnees" / "index.html").read_text(encoding="utf-8")
+
+    manifest = tmp_path / "manifest-2.toml"
+    manifest.write_text('[files]\n"assemblee.amo.l15" = "renomme.zip"\n', encoding="utf-8")
+    monkeypatch.setenv("BUREAU_DATA_MANIFEST", str(manifest))
+    rebuilt = result(build(notebooks, output), "donnees")
+    assert (rebuilt.status, rebuilt.message) == ("built", expected_reason)
+    assert "octets : 15" in (output / "donnees" / "index.html").read_text(encoding="utf-8")
+
+    manifest.write_text('[files]\n"assemblee.amo.l15" = "mini.json.zip"\n', encoding="utf-8")
+    rebuilt = result(build(notebooks, output), "donnees")
+    assert (rebuilt.status, rebuilt.message) == ("built", expected_reason)
+    assert "octets : 26" in (output / "donnees" / "index.html").read_text(encoding="utf-8")
+    assert result(build(notebooks, output), "donnees").status == "skipped"
+
+
 def test_method_paragraphs_in_sources(site: tuple[Path, Path]) -> None:
     notebooks, output = site
     write_notebook(notebooks, "methode", [

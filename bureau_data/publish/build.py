@@ -4,7 +4,8 @@
 
 - Incremental: an article is rebuilt only when its notebook (cells, metadata), the
   library (``bureau_data/`` sources and catalogue), the template, the build settings,
-  or the content of a data file it read last time changed. Data files are rechecked by
+  the settings that choose which data file a loader reads (local data folder,
+  manifest, catalogue folder), or the content of a data file it read last time changed. Data files are rechecked by
   size and modification time first, and hashed only when those differ.
 - Safe: each article is written to a staging folder and moved into place only when
   it built completely. A failed article keeps its last good version online.
@@ -165,6 +166,29 @@ def notebook_fingerprint(nb: dict[str, Any]) -> str:
     ]
     payload = {"cells": cells, "bureau_data": nb.get("metadata", {}).get("bureau_data")}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def data_source_fingerprint() -> str:
+    """Return the sha256 of the settings that choose which file a loader reads.
+
+    These are the local data folder (``BUREAU_DATA_LOCAL_DIR``), the manifest
+    (``BUREAU_DATA_MANIFEST``, path and content) and the catalogue folder
+    (``BUREAU_DATA_CATALOGUE_DIR``, path and content), as resolved now.
+    """
+    from bureau_data.config import get_settings
+
+    settings = get_settings()
+    digest = hashlib.sha256()
+    for label, path in (("local", settings.local_dir), ("manifest", settings.manifest),
+                        ("catalogue", settings.catalogue_dir)):
+        digest.update(f"{label}={path}\0".encode())
+        if path is None or label == "local":
+            continue
+        if path.is_file():
+            digest.update(path.read_bytes() + b"\0")
+        elif path.is_dir():
+            digest.update(_hash_tree(path, ("*.toml",)).encode("ascii"))
+    return digest.hexdigest()
 
 
 def _settings_fingerprint(options: BuildOptions) -> str:
@@ -514,6 +538,7 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
     state_dir = build_state_dir(output_dir)
     library = library_fingerprint()
     template = template_fingerprint()
+    data_sources = data_source_fingerprint()
     kernel: str | None = None
     jobs: list[_Job] = []
     planned = set(SITE_FILES) | {f"{slug}/index.html" for slug in articles} | {
@@ -521,7 +546,7 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
     for slug, (path, nb, _meta) in sorted(selected.items()):
         previous = state["articles"].get(slug)
         fingerprint = notebook_fingerprint(nb)
-        reason = _rebuild_reason(options, output_dir, previous, fingerprint, library, template)
+        reason = _rebuild_reason(options, output_dir, previous, fingerprint, library, template, data_sources)
         if reason is None:
             report.results.append(ArticleResult(slug, path, "skipped", "inchangé"))
             continue
@@ -540,7 +565,7 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
     staging_root = output_dir / STAGING_DIR
     staging_root.mkdir(parents=True, exist_ok=True)
     try:
-        _run_and_publish(jobs, options, output_dir, state, selected, report, library, template)
+        _run_and_publish(jobs, options, output_dir, state, selected, report, library, template, data_sources)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     _remove_orphans(state, articles, output_dir)
@@ -563,7 +588,8 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
 
 
 def _run_and_publish(jobs: list[_Job], options: BuildOptions, output_dir: Path, state: dict[str, Any],
-                     selected: dict[str, Any], report: BuildReport, library: str, template: str) -> None:
+                     selected: dict[str, Any], report: BuildReport, library: str, template: str,
+                     data_sources: str) -> None:
     """Run the jobs, move each built article into place and record it in the state."""
     provenance_dir = build_state_dir(output_dir) / "provenance"
     for outcome in _run_jobs(jobs, options.jobs):
@@ -580,6 +606,7 @@ def _run_and_publish(jobs: list[_Job], options: BuildOptions, output_dir: Path, 
             "library_sha256": library,
             "template_sha256": template,
             "settings_sha256": _settings_fingerprint(options),
+            "data_sources_sha256": data_sources,
             "data_files": outcome.data_files,
             "meta": outcome.meta,
             "thumbnail": outcome.thumbnail,
@@ -627,7 +654,7 @@ def _listed(slug: str, entry: dict[str, Any], articles: dict[str, Any], options:
 
 
 def _rebuild_reason(options: BuildOptions, output_dir: Path, previous: dict[str, Any] | None,
-                    fingerprint: str, library: str, template: str) -> str | None:
+                    fingerprint: str, library: str, template: str, data_sources: str) -> str | None:
     """Return why an article must be rebuilt, or None when it is up to date."""
     if options.force:
         return "reconstruction forcée"
@@ -644,6 +671,9 @@ def _rebuild_reason(options: BuildOptions, output_dir: Path, previous: dict[str,
         return "modèle modifié"
     if previous["settings_sha256"] != _settings_fingerprint(options):
         return "réglages de construction modifiés"
+    if previous.get("data_sources_sha256") != data_sources:
+        return ("source des données modifiée (BUREAU_DATA_LOCAL_DIR, BUREAU_DATA_MANIFEST ou "
+                "BUREAU_DATA_CATALOGUE_DIR)")
     same, reason = data_files_unchanged(previous["data_files"])
     if not same:
         return reason
