@@ -56,6 +56,12 @@ def hemicycle_layout(total: int, *, rows: int | None = None, inner: float = INNE
     ------
     ConfigurationError
         When ``total`` is negative or does not fit in ``rows`` arcs.
+
+    Examples
+    --------
+    >>> seats = hemicycle_layout(577)
+    >>> len(seats), seats.columns.tolist()
+    (577, ['x', 'y', 'angle', 'row', 'size'])
     """
     if total < 0:
         raise ConfigurationError(f"Nombre de sièges négatif : {total}.")
