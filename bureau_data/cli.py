@@ -93,7 +93,7 @@ def _name_builtin_types(parser: argparse.ArgumentParser) -> None:
         if isinstance(action, argparse._SubParsersAction):
             for subparser in set(action.choices.values()):
                 _name_builtin_types(subparser)
-        elif action.type in _BUILTIN_TYPE_NAMES:
+        elif callable(action.type) and action.type in _BUILTIN_TYPE_NAMES:
             action.type = french_type(_BUILTIN_TYPE_NAMES[action.type])(_converter(action.type))
 
 

@@ -132,7 +132,8 @@ def parse_dates(values: Sequence[str | None], field: str, *, tz: str | None = PA
     """
     texts = [v.strip() if isinstance(v, str) and v.strip() else None for v in values]
     text = pd.Series(texts, dtype="object")
-    dtype = f"datetime64[ns, {tz}]" if tz else "datetime64[ns]"
+    # Any, because pandas-stubs 3.1 type astype's argument as literal dtype names.
+    dtype: Any = f"datetime64[ns, {tz}]" if tz else "datetime64[ns]"
     result = pd.Series(pd.NaT, index=text.index, dtype=dtype)
 
     def _mask(pattern: re.Pattern[str]) -> pd.Series:

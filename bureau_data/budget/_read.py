@@ -9,6 +9,7 @@ header, or raises a ``SchemaError`` naming the file and the columns found.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,10 +89,10 @@ class RawTable:
     def has(self, candidate: str) -> bool:
         return candidate in {fold(c) for c in self.frame.columns}
 
-    def amounts(self, column: str) -> np.ndarray:
+    def amounts(self, column: Hashable) -> np.ndarray:
         """Parse an amount column in euros, naming the line of any invalid value."""
         return parse_numbers(list(self.frame[column].fillna("")), lines=self.lines,
-                             column=column, name=self.name)
+                             column=str(column), name=self.name)
 
 
 def fold(name: str) -> str:

@@ -258,8 +258,9 @@ def recettes(years: int | Iterable[int] | None = None) -> pd.DataFrame:
     parts = []
     for year in wanted:
         file = fetch(sources.RECETTES_FILES[year])
+        # mypy cannot infer a lambda whose default arguments bind the loop variables.
         parts.append(cache.cached_table(f"budget-recettes-{year}", RECETTES_VERSION, [file.record],
-                                        lambda file=file, year=year: _read_recettes(file, year)))
+                                        lambda file=file, year=year: _read_recettes(file, year)))  # type: ignore[misc]
     out = conform(pd.concat(parts, ignore_index=True), RECETTES_COLUMNS)
     for part in parts:
         for record in part.attrs.get("provenance", []):

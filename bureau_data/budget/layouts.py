@@ -45,7 +45,8 @@ _AMOUNT_HEADER = re.compile(r"^(ae|cp)(lf|plf|amt)(\d{4})?$")
 
 
 def _text(raw: RawTable, *candidates: str) -> pd.Series:
-    return raw.column(*candidates).astype("string").str.strip().replace("", pd.NA)
+    # pandas-stubs 3.1 have no replace overload taking pd.NA as the new value.
+    return raw.column(*candidates).astype("string").str.strip().replace("", pd.NA)  # type: ignore[call-overload]
 
 
 def _budget_type(label: str | None, raw: RawTable, hint: str | None = None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -160,11 +161,13 @@ def check_lines(lines: pd.DataFrame) -> dict[str, object]:
     general = totals[totals["budget_type"] == "BG"]
     if (general["cp"] <= 0).any():
         raise DataCheckError(f"Total de CP nul ou négatif pour le budget général : {general.to_dict('records')}.")
+    # pandas-stubs 3.1 type an itertuples field as any scalar, which int() rejects.
+    rows: Iterable[Any] = totals.itertuples()
     return {
         "totals": [
             {"budget_type": str(r.budget_type), "phase": str(r.phase), "year": int(r.year),
              "ae": None if pd.isna(r.ae) else float(r.ae), "cp": float(r.cp)}
-            for r in totals.itertuples()
+            for r in rows
         ]
     }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -114,6 +115,7 @@ def code_to_mission_id() -> dict[str, str]:
     ('defense', 'action-exterieure')
     """
     mapping: dict[str, str] = {}
+    row: Any  # pandas-stubs 3.1 type an itertuples field as any scalar, not str
     for row in mission_crosswalk().itertuples():
         for code in str(row.codes).split("|"):
             if code in mapping:

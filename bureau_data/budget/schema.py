@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 PHASES = ("PLF", "LFI", "exécution")
@@ -61,7 +64,7 @@ RECETTES_COLUMNS: dict[str, str | pd.CategoricalDtype] = {
 }
 
 
-def conform(df: pd.DataFrame, columns: dict[str, str | pd.CategoricalDtype]) -> pd.DataFrame:
+def conform(df: pd.DataFrame, columns: Mapping[str, str | pd.CategoricalDtype]) -> pd.DataFrame:
     """Return ``df`` with exactly ``columns``, in order and with their dtypes.
 
     Missing columns are added empty, so an empty result still has the declared schema.
@@ -86,7 +89,9 @@ def conform(df: pd.DataFrame, columns: dict[str, str | pd.CategoricalDtype]) -> 
     ({'phase': 'category', 'cp': 'float64', 'source': 'string'}, [<NA>])
     """
     out = pd.DataFrame(index=df.index)
-    for name, dtype in columns.items():
+    for name, declared in columns.items():
+        # pandas-stubs 3.1 type astype's argument as literal dtype names, not any str.
+        dtype: Any = declared
         if name in df.columns:
             out[name] = df[name].astype(dtype)
         else:

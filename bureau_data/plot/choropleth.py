@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -147,7 +147,9 @@ def choropleth(data: Any, *, level: str = "departements", code: str | None = Non
         colormap = _colors.sequential_cmap(cmap) if isinstance(cmap, str) else (cmap or _colors.sequential_cmap())
         # The colour bar gets an arrow only on a side where values fall outside the bins.
         below, above = bool((finite < boundaries[0]).any()), bool((finite > boundaries[-1]).any())
-        extend = {(True, True): "both", (True, False): "min", (False, True): "max"}.get((below, above), "neither")
+        sides: dict[tuple[bool, bool], Literal["both", "min", "max", "neither"]] = {
+            (True, True): "both", (True, False): "min", (False, True): "max"}
+        extend = sides.get((below, above), "neither")
         norm: Normalize = BoundaryNorm(boundaries, colormap.N, extend=extend)
     elif center is not None:
         colormap = cmap or _colors.DIVERGING

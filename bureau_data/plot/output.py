@@ -322,7 +322,8 @@ def _quantize_png(data: bytes) -> bytes:
     """
     with Image.open(io.BytesIO(data)) as image:
         image.load()
-        has_alpha = image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema()[0] < 255
+        # For one band, getextrema returns (min, max), but Pillow's types also allow a pair per band.
+        has_alpha = image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema()[0] < 255  # type: ignore[operator]
         if has_alpha:
             palette = image.convert("RGBA").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
                                                      dither=Image.Dither.NONE)
