@@ -316,7 +316,9 @@ def test_index_feed_sitemap_and_drafts(site: tuple[Path, Path]) -> None:
     (notebooks / "_modele.ipynb").write_text("ceci n'est pas du JSON", encoding="utf-8")
     report = build(notebooks, output)
     assert report.ok, report.results
-    assert sorted(r.slug for r in report.results) == ["ancien", "recent"]
+    assert sorted((r.slug, r.status) for r in report.results) == [
+        ("ancien", "built"), ("projet", "draft"), ("recent", "built")]
+    assert result(report, "projet").message == "brouillon ignoré : projet (ajoutez --brouillons)"
     index = (output / "index.html").read_text(encoding="utf-8")
     assert index.index("Article récent") < index.index("Ancien article")
     assert "Brouillon" not in index
@@ -386,7 +388,10 @@ def test_concurrent_builds_end_with_correct_site(site: tuple[Path, Path]) -> Non
 @pytest.mark.parametrize(("change", "message"), [
     (lambda b: b.pop("title"), r"champ metadata\.bureau_data\.title est absent"),
     (lambda b: b.update(date="01/03/2024"), r"metadata\.bureau_data\.date doit être une date AAAA-MM-JJ, trouvé '01/03/2024'"),
-    (lambda b: b.update(date="2024-02-30"), r"metadata\.bureau_data\.date doit être une date AAAA-MM-JJ"),
+    (lambda b: b.update(date="2024-02-31"), r"metadata\.bureau_data\.date désigne une date qui n'existe pas : "
+                                            r"'2024-02-31' \(le format AAAA-MM-JJ est bon"),
+    (lambda b: b.update(date="2023-02-29"), r"date qui n'existe pas : '2023-02-29'"),
+    (lambda b: b.update(date="2024-2-3"), r"metadata\.bureau_data\.date doit être une date AAAA-MM-JJ, trouvé '2024-2-3'"),
     (lambda b: b.update(slug="autre"), r"metadata\.bureau_data\.slug doit être égal au nom du fichier \('article'\)"),
     (lambda b: b.update(draft="non"), r"metadata\.bureau_data\.draft doit valoir true ou false, trouvé 'non'"),
     (lambda b: b.update(authors=[]), r"metadata\.bureau_data\.authors doit contenir au moins un élément"),
@@ -422,6 +427,47 @@ def test_invalid_metadata_fails_that_article(site: tuple[Path, Path]) -> None:
     assert "metadata.bureau_data.date" in failure.message
 
 
+def test_build_named_article_with_invalid_metadata(site: tuple[Path, Path],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    notebooks, output = site
+    path = write_notebook(notebooks, "date-fausse", ["print(1)"], date="2024-02-31")
+    assert main(["construire", "--notebooks", str(notebooks), "--sortie", str(output), "date-fausse"]) == 1
+    err = capsys.readouterr().err
+    assert "inconnu" not in err
+    assert f"Métadonnées invalides dans {path} : champ metadata.bureau_data.date désigne une date qui n'existe pas" in err
+    assert main(["construire", "--notebooks", str(notebooks), "--sortie", str(output), "absent"]) == 1
+    assert "Article(s) inconnu(s) : absent." in capsys.readouterr().err
+
+
+def test_draft_skipped_line_printed(site: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    notebooks, output = site
+    notebooks.mkdir()
+    (notebooks / "_modele.ipynb").write_bytes((REPO_ROOT / "notebooks" / "_modele.ipynb").read_bytes())
+    assert main(["nouvel-article", "projet", "--titre", "Projet", "--notebooks", str(notebooks)]) == 0
+    capsys.readouterr()
+    assert main(["construire", "--notebooks", str(notebooks), "--sortie", str(output)]) == 0
+    out = capsys.readouterr().out
+    assert "brouillon ignoré : projet (ajoutez --brouillons)\n" in out
+    assert not (output / "projet").exists()
+
+    assert main(["construire", "--brouillons", "--notebooks", str(notebooks), "--sortie", str(output)]) == 0
+    out = capsys.readouterr().out
+    assert "construit  projet" in out
+    assert ("  avertissement : le résumé est encore celui du modèle (« Une ou deux phrases qui disent la "
+            "question et la réponse. ») : remplacez metadata.bureau_data.summary\n") in out
+    assert "le titre est encore celui du modèle" not in out
+
+
+def test_template_title_warned(site: tuple[Path, Path]) -> None:
+    notebooks, output = site
+    write_notebook(notebooks, "copie", ["print(1)"], title="Titre de l'article", summary="Résumé à écrire.")
+    built = result(build(notebooks, output), "copie")
+    assert built.warnings == [
+        "le titre est encore celui du modèle (« Titre de l'article ») : remplacez metadata.bureau_data.title",
+        "le résumé est encore celui du modèle (« Résumé à écrire. ») : remplacez metadata.bureau_data.summary",
+    ]
+
+
 def test_new_article_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
@@ -437,6 +483,10 @@ def test_new_article_command(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "existe déjà" in capsys.readouterr().err
     assert main(["nouvel-article", "Dette Publique", "--titre", "x", "--notebooks", str(notebooks)]) == 1
     assert "Identifiant d'article invalide : 'Dette Publique'" in capsys.readouterr().err
+    for empty in ("", "   "):
+        assert main(["nouvel-article", "sans-titre", "--titre", empty, "--notebooks", str(notebooks)]) == 1
+        assert "Titre vide pour l'article 'sans-titre'" in capsys.readouterr().err
+        assert not (notebooks / "sans-titre.ipynb").exists()
 
 
 def test_model_notebook_builds(site: tuple[Path, Path]) -> None:

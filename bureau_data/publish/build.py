@@ -88,7 +88,7 @@ class BuildOptions:
 
 @dataclass
 class ArticleResult:
-    """Outcome of one article in a build: ``built``, ``skipped`` or ``failed``."""
+    """Outcome of one article in a build: ``built``, ``skipped``, ``draft`` (left out) or ``failed``."""
 
     slug: str
     notebook: Path
@@ -336,7 +336,7 @@ def _build_one(job: _Job) -> _Outcome:
 
     from bureau_data.provenance import read_log, read_methods
     from bureau_data.publish.execute import CellFailure, ExecutionSettings, execute_notebook
-    from bureau_data.publish.metadata import read_metadata
+    from bureau_data.publish.metadata import placeholder_warnings, read_metadata
     from bureau_data.publish.render import render_article
 
     started = time.perf_counter()
@@ -359,7 +359,8 @@ def _build_one(job: _Job) -> _Outcome:
                 f"budget de {job.html_budget:_} octets. Réduisez les sorties affichées (tableaux, "
                 "HTML) ou augmentez le budget avec --budget-html.".replace("_", "\u202f")
             )
-        warnings = page.warnings + _stderr_warnings(page.stderr, article_log, job.verbose)
+        warnings = (placeholder_warnings(meta) + page.warnings
+                    + _stderr_warnings(page.stderr, article_log, job.verbose))
         (staging / "index.html").write_bytes(html_bytes)
         (staging / "wordpress.html").write_bytes(page.wordpress_html.encode("utf-8"))
         for relative, content in sorted(page.files.items()):
@@ -524,15 +525,19 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
     report = BuildReport()
     articles = _read_notebooks(options, report)
     if options.slugs:
-        unknown = [slug for slug in options.slugs if slug not in articles]
+        unreadable = {result.slug for result in report.results}  # reported with their own error
+        unknown = [slug for slug in options.slugs if slug not in articles and slug not in unreadable]
         if unknown:
             raise BuildError(
                 f"Article(s) inconnu(s) : {', '.join(unknown)}. Articles disponibles dans "
                 f"{options.notebooks_dir} : {', '.join(sorted(articles)) or 'aucun'}."
             )
         report.results = [r for r in report.results if r.slug in options.slugs]
-    selected = {slug: item for slug, item in articles.items()
-                if (not options.slugs or slug in options.slugs) and (options.drafts or not item[2].draft)}
+    requested = {slug: item for slug, item in articles.items() if not options.slugs or slug in options.slugs}
+    selected = {slug: item for slug, item in requested.items() if options.drafts or not item[2].draft}
+    for slug in sorted(set(requested) - set(selected)):
+        report.results.append(ArticleResult(slug, requested[slug][0], "draft",
+                                            f"brouillon ignoré : {slug} (ajoutez --brouillons)"))
 
     state = load_state(output_dir)
     state_dir = build_state_dir(output_dir)

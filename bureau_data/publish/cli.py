@@ -67,6 +67,9 @@ def _cmd_new_article(args: argparse.Namespace) -> int:
             f"Identifiant d'article invalide : {slug!r}. Utilisez des minuscules sans accent, "
             "des chiffres et des tirets, par exemple « budget-etat-2025 »."
         )
+    title = args.titre.strip()
+    if not title:
+        raise BuildError(f"Titre vide pour l'article {slug!r} : donnez-en un avec --titre \"Le titre\".")
     target = notebooks_dir / f"{slug}.ipynb"
     if target.exists():
         raise BuildError(f"Le notebook {target} existe déjà : choisissez un autre identifiant ou modifiez-le.")
@@ -77,7 +80,7 @@ def _cmd_new_article(args: argparse.Namespace) -> int:
     notebook = copy.deepcopy(notebook)
     block = notebook.setdefault("metadata", {}).setdefault("bureau_data", {})
     block.update({
-        "title": args.titre,
+        "title": title,
         "date": date.today().isoformat(),
         "authors": args.auteur or block.get("authors") or ["Bureau ouvert"],
         "summary": args.resume or block.get("summary") or "Résumé à écrire.",
@@ -117,6 +120,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 print(f"  avertissement : {warning}")
         elif result.status == "skipped":
             print(f"inchangé   {result.slug}")
+        elif result.status == "draft":
+            print(result.message)
     for result in report.by_status("failed"):
         print(f"ÉCHEC      {result.slug}\n{result.message}", file=sys.stderr)
     for error in report.site_errors:

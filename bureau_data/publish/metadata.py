@@ -18,6 +18,15 @@ from bureau_data.errors import BuildError
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_FIELDS = ("title", "date", "authors", "summary", "tags", "slug", "draft")
 
+# Texts of notebooks/_modele.ipynb and of ``bureau-data nouvel-article`` that an
+# article must replace before it is published.
+PLACEHOLDER_TITLES = frozenset({"Titre de l'article"})
+PLACEHOLDER_SUMMARIES = frozenset({
+    "Une ou deux phrases qui disent la question et la réponse.",
+    "Résumé à écrire.",
+})
+
+
 
 class MetadataError(BuildError):
     """The ``metadata.bureau_data`` block of a notebook is missing or invalid.
@@ -74,6 +83,18 @@ class ArticleMeta:
         )
 
 
+def placeholder_warnings(meta: ArticleMeta) -> list[str]:
+    """Return a French warning for each template text still in the article's metadata."""
+    warnings = []
+    if meta.title in PLACEHOLDER_TITLES:
+        warnings.append(f"le titre est encore celui du modèle (« {meta.title} ») : "
+                        "remplacez metadata.bureau_data.title")
+    if meta.summary in PLACEHOLDER_SUMMARIES:
+        warnings.append(f"le résumé est encore celui du modèle (« {meta.summary} ») : "
+                        "remplacez metadata.bureau_data.summary")
+    return warnings
+
+
 def _fail(path: Path, field_name: str, problem: str) -> MetadataError:
     return MetadataError(
         f"Métadonnées invalides dans {path} : champ metadata.bureau_data.{field_name} {problem}. "
@@ -115,7 +136,7 @@ def read_metadata(notebook: dict[str, Any], path: Path) -> ArticleMeta:
     ------
     MetadataError
         When the block is missing, a field is missing or has the wrong type, the date
-        is not YYYY-MM-DD, or the slug differs from the file name.
+        is not YYYY-MM-DD or does not exist, or the slug differs from the file name.
 
     Examples
     --------
@@ -143,12 +164,13 @@ def read_metadata(notebook: dict[str, Any], path: Path) -> ArticleMeta:
         raise _fail(path, missing[0], f"est absent (champs manquants : {', '.join(missing)})")
 
     raw_date = block["date"]
+    if not isinstance(raw_date, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw_date):
+        raise _fail(path, "date", f"doit être une date AAAA-MM-JJ, trouvé {raw_date!r}")
     try:
-        if not isinstance(raw_date, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw_date):
-            raise ValueError(raw_date)
         parsed_date = date.fromisoformat(raw_date)
     except ValueError:
-        raise _fail(path, "date", f"doit être une date AAAA-MM-JJ, trouvé {raw_date!r}") from None
+        raise _fail(path, "date", f"désigne une date qui n'existe pas : {raw_date!r} (le format AAAA-MM-JJ "
+                    "est bon, vérifiez le mois et le jour)") from None
 
     slug = _text(block, "slug", path)
     if not SLUG_PATTERN.fullmatch(slug):
