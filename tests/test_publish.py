@@ -99,6 +99,14 @@ def test_build_skip_force_and_identical_bytes(site: tuple[Path, Path]) -> None:
     assert snapshot(output) == first  # same inputs, same bytes
 
 
+@pytest.mark.parametrize("option", ["--force", "--forcer"])
+def test_force_option_names(option: str) -> None:
+    from bureau_data.cli import build_parser
+
+    args = build_parser().parse_args(["construire", option])
+    assert args.force is True
+
+
 def test_build_output_change_ignored_source_change_rebuilds(site: tuple[Path, Path]) -> None:
     notebooks, output = site
     path = write_notebook(notebooks, "essai", ["print('un')"])

@@ -183,7 +183,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="articles à construire (tous par défaut)")
     parser.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
                         help="nombre de notebooks exécutés en parallèle (processus, défaut : 1)")
-    parser.add_argument("--force", action="store_true",
+    parser.add_argument("--force", "--forcer", dest="force", action="store_true",
                         help="reconstruire même les articles inchangés")
     parser.add_argument("--brouillons", action="store_true",
                         help="inclure les articles marqués draft: true")
