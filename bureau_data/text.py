@@ -47,6 +47,16 @@ _CLEAN_TAG = re.compile(r"<[^>]*>")
 _SERIALISER_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&amp;", "&"))
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, carriage returns and every whitespace character (str.isspace)
+# other than the space, the no-break space and the line break.
+_UNUSUAL = re.compile(
+    r"[\x00-\x08\t\x0b-\x1f\x7f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+# Two spaces or more. The pattern starts with two literal spaces so that the regular
+# expression engine searches for them as a string, much faster than for " {2,}".
+_SPACE_RUN = re.compile("   *")
+# A line break followed by spaces and more line breaks.
+_LINE_BREAK_RUN = re.compile("\n[ \n]*")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
@@ -55,17 +65,23 @@ def _one_pass(fragment: str) -> str:
     # and comments with their content. Each remaining tag becomes a line break, then
     # the serialiser's entities are decoded ("&amp;" last, so "&amp;lt;" gives "&lt;").
     text = _CLEAN_TAG.sub("\n", _CLEANER.clean(fragment))
-    for entity, character in _SERIALISER_ENTITIES:
-        text = text.replace(entity, character)
+    if "&" in text:
+        for entity, character in _SERIALISER_ENTITIES:
+            text = text.replace(entity, character)
     return text
 
 
 def _normalise_space(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
+    if _UNUSUAL.search(text) is None:
+        # Only spaces, no-break spaces and line breaks: three replacements give the
+        # result of the general case below, in half the time on the archives' texts.
+        text = _SPACE_RUN.sub(" ", text.replace("\u00a0", " "))
+        return _LINE_BREAK_RUN.sub("\n", text).replace(" \n", "\n").strip(" \n")
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     # str.split() without an argument splits at the characters that regular
-    # expressions call \s, and is three times faster than re.sub on these texts.
+    # expressions call \s.
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 

@@ -86,6 +86,11 @@ def test_table_cells_become_lines():
     assert html_to_text(fragment) == "Crédits\n10 000"
 
 
+def test_space_runs_around_lines_collapse():
+    assert html_to_text(" a \u00a0 b \u00a0\n \n\n  c  ") == "a b\nc"
+    assert html_to_text(" a \u00a0\t b \u202f\n \n\n  c  ") == "a b\nc"
+
+
 def test_decomposed_accents_become_nfc():
     assert html_to_text("<p>Re\u0301publique</p>") == "République"
 
