@@ -27,6 +27,7 @@ ENV_LOCAL_DIR = "BUREAU_DATA_LOCAL_DIR"  # folder read instead of the network (l
 ENV_MANIFEST = "BUREAU_DATA_MANIFEST"  # manifest file or folder mapping datasets to local files
 ENV_OFFLINE = "BUREAU_DATA_OFFLINE"  # "1" forbids any network access
 ENV_OUTPUT_DIR = "BUREAU_DATA_OUTPUT_DIR"  # folder where the built articles go
+ENV_SITE_URL = "BUREAU_DATA_SITE_URL"  # public http(s) URL of the built site, for the feed and sitemap
 ENV_MAX_AGE = "BUREAU_DATA_MAX_AGE"  # seconds before a cached download is revalidated
 ENV_PROVENANCE_LOG = "BUREAU_DATA_PROVENANCE_LOG"  # set by the build: JSON lines of files read
 ENV_CATALOGUE_DIR = "BUREAU_DATA_CATALOGUE_DIR"  # folder of catalogue TOML files (tests use their own)
@@ -81,6 +82,7 @@ class Settings:
     max_member_bytes: int = DEFAULT_MAX_MEMBER_BYTES
     max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES
     max_ratio: float = DEFAULT_MAX_RATIO
+    site_url: str | None = None
 
 
 def _default_base() -> Path:
@@ -128,6 +130,18 @@ def _read_number(name: str, default: float, *, integer: bool = False, minimum: f
     if not value >= minimum:  # also rejects NaN
         raise ConfigurationError(f"{name} doit être supérieur ou égal à {minimum:g}, pas {raw}.")
     return value
+
+
+def _read_site_url() -> str | None:
+    raw = os.environ.get(ENV_SITE_URL, "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"Valeur invalide pour {ENV_SITE_URL} : {raw!r}. Indiquez une URL absolue http(s), "
+            "par exemple https://exemple.fr/articles/."
+        )
+    return raw if raw.endswith("/") else raw + "/"
 
 
 def default_manifest() -> Path | None:
@@ -207,4 +221,5 @@ def get_settings() -> Settings:
         max_archive_bytes=int(_read_number(ENV_MAX_ARCHIVE_BYTES, DEFAULT_MAX_ARCHIVE_BYTES,
                                            integer=True, minimum=1, example="8589934592")),
         max_ratio=_read_number(ENV_MAX_RATIO, DEFAULT_MAX_RATIO, minimum=1, example="200"),
+        site_url=_read_site_url(),
     )

@@ -77,6 +77,8 @@ SETTINGS_FR: dict[str, tuple[str, str]] = {
         "lève une erreur qui dit comment l'obtenir",
     ),
     "ENV_OUTPUT_DIR": ("`articles/` du dépôt", "dossier du site construit"),
+    "ENV_SITE_URL": ("`http://127.0.0.1:8000/`", "URL publique du site, pour le flux Atom, le plan du site et "
+                     "la variante WordPress des articles ; `bureau-data construire --url-site` la remplace"),
     "ENV_MAX_AGE": (
         "`86400` (un jour)",
         "âge en secondes au-delà duquel un téléchargement en cache est revalidé auprès du serveur",

@@ -346,6 +346,29 @@ def test_index_feed_sitemap_and_drafts(site: tuple[Path, Path]) -> None:
     assert "Brouillon" in (output / "index.html").read_text(encoding="utf-8")
 
 
+def test_site_url_setting(site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    notebooks, output = site
+    write_notebook(notebooks, "adresse", ["print(1)"])
+    sitemap_ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+    command = ["construire", "--notebooks", str(notebooks), "--sortie", str(output)]
+
+    monkeypatch.setenv("BUREAU_DATA_SITE_URL", "https://exemple.fr/articles")
+    assert main(command) == 0
+    locs = [e.text for e in ET.fromstring((output / "sitemap.xml").read_bytes()).iter(sitemap_ns)]
+    assert locs == ["https://exemple.fr/articles/", "https://exemple.fr/articles/adresse/"]
+    assert '<id>https://exemple.fr/articles/adresse/</id>' in (output / "feed.xml").read_text(encoding="utf-8")
+
+    assert main([*command, "--url-site", "https://autre.fr/"]) == 0
+    locs = [e.text for e in ET.fromstring((output / "sitemap.xml").read_bytes()).iter(sitemap_ns)]
+    assert locs == ["https://autre.fr/", "https://autre.fr/adresse/"]
+
+    monkeypatch.setenv("BUREAU_DATA_SITE_URL", "exemple.fr")
+    capsys.readouterr()
+    assert main(command) == 1
+    assert "Valeur invalide pour BUREAU_DATA_SITE_URL : 'exemple.fr'" in capsys.readouterr().err
+
+
 def test_broken_internal_link_fails_article(site: tuple[Path, Path]) -> None:
     notebooks, output = site
     write_notebook(notebooks, "liens", [markdown("Voir [l'autre article](../absent/index.html) et [ici](#contexte).")])

@@ -107,7 +107,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         kernel=args.noyau,
         cell_timeout=args.delai_cellule,
         html_budget=args.budget_html,
-        site_url=args.url_site,
+        site_url=args.url_site or get_settings().site_url or DEFAULT_SITE_URL,
         template=args.modele,
         verbose=bool(getattr(args, "verbeux", False)),
     )
@@ -193,8 +193,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help=f"durée maximale d'exécution d'une cellule, en secondes (défaut : {DEFAULT_CELL_TIMEOUT})")
     parser.add_argument("--budget-html", type=_megabytes, default=DEFAULT_HTML_BUDGET, metavar="MO",
                         help=f"taille maximale de la page HTML d'un article, en Mo (défaut : {DEFAULT_HTML_BUDGET // 1_000_000})")
-    parser.add_argument("--url-site", type=_site_url, default=DEFAULT_SITE_URL, metavar="URL",
-                        help=f"URL publique du site, pour le flux Atom, le plan du site et la variante WordPress (défaut : {DEFAULT_SITE_URL})")
+    parser.add_argument("--url-site", type=_site_url, metavar="URL",
+                        help="URL publique du site, pour le flux Atom, le plan du site et la variante WordPress "
+                             f"(défaut : BUREAU_DATA_SITE_URL, sinon {DEFAULT_SITE_URL})")
     parser.add_argument("--modele", default=TEMPLATE_NAME,
                         help=f"modèle de page (défaut et seul disponible : {TEMPLATE_NAME})")
     parser.add_argument("--notebooks", type=Path, default=default_notebooks_dir(), metavar="DOSSIER",
