@@ -111,12 +111,20 @@ FOREIGN_KERNELSPECS = {
 }
 
 
-def test_notebook_kernelspec_ignored(site: tuple[Path, Path]) -> None:
+def test_notebook_kernelspec_ignored(site: tuple[Path, Path], caplog: pytest.LogCaptureFixture) -> None:
     notebooks, output = site
     paths = {slug: write_notebook(notebooks, slug, ["print(1 + 1)"], kernelspec=spec)
              for slug, spec in FOREIGN_KERNELSPECS.items()}
     before = {slug: path.read_bytes() for slug, path in paths.items()}
-    report = build(notebooks, output, jobs=3)
+    with caplog.at_level("INFO", logger="bureau_data.publish.build"):
+        report = build(notebooks, output, jobs=3)
+    kernel = resolve_kernel(None)
+    assert [m for m in caplog.messages if "noyau" in m] == [
+        f"langage-r : le notebook demande le noyau 'ir', absent de cette machine ; la construction "
+        f"utilise son propre noyau {kernel!r}",
+        f"local : le notebook demande le noyau 'python3-a1b2c3-local', absent de cette machine ; la "
+        f"construction utilise son propre noyau {kernel!r}",
+    ]
     for slug, path in paths.items():
         assert result(report, slug).status == "built", report.results
         assert '<pre class="sortie">2\n</pre>' in (output / slug / "index.html").read_text(encoding="utf-8")

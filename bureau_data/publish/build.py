@@ -545,6 +545,7 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
     template = template_fingerprint()
     data_sources = data_source_fingerprint()
     kernel: str | None = None
+    installed: dict[str, str] = {}
     jobs: list[_Job] = []
     planned = set(SITE_FILES) | {f"{slug}/index.html" for slug in articles} | {
         f"{slug}/index.html" for slug in state["articles"]}
@@ -556,9 +557,11 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
             report.results.append(ArticleResult(slug, path, "skipped", "inchangé"))
             continue
         if kernel is None:
-            from bureau_data.publish.execute import resolve_kernel
+            from bureau_data.publish.execute import available_kernels, resolve_kernel
 
             kernel = resolve_kernel(options.kernel)
+            installed = available_kernels()
+        _log_foreign_kernel(slug, nb, kernel, installed)
         if reason != "nouveau":
             logger.info("%s : reconstruction (%s)", slug, reason)
         jobs.append(_Job(path, slug, output_dir, kernel, options.cell_timeout, options.html_budget,
@@ -620,6 +623,14 @@ def _run_and_publish(jobs: list[_Job], options: BuildOptions, output_dir: Path, 
         report.results.append(ArticleResult(outcome.slug, job.notebook, "built", job.reason,
                                             html_size=outcome.html_size,
                                             seconds=outcome.seconds, warnings=outcome.warnings))
+
+
+def _log_foreign_kernel(slug: str, nb: dict[str, Any], kernel: str, installed: dict[str, str]) -> None:
+    """Log that the build ignores the notebook's kernel when that kernel is not installed here."""
+    requested = (nb.get("metadata", {}).get("kernelspec") or {}).get("name")
+    if requested and requested != kernel and requested not in installed:
+        logger.info("%s : le notebook demande le noyau %r, absent de cette machine ; la construction "
+                    "utilise son propre noyau %r", slug, requested, kernel)
 
 
 def _remove_orphans(state: dict[str, Any], articles: dict[str, Any], output_dir: Path) -> None:
