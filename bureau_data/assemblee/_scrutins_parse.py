@@ -86,13 +86,41 @@ def canonical_key(key: str) -> str:
 
     ``"nonVotantsVolontaires"`` and ``"nonVotantVolontaire"`` both give
     ``"nonvotantvolontaire"``, ``"pours"`` and ``"pour"`` give ``"pour"``.
+
+    Parameters
+    ----------
+    key : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> canonical_key("nonVotantsVolontaires"), canonical_key("pours")
+    ('nonvotantvolontaire', 'pour')
     """
     parts = _CAMEL_PART.findall(key) or [key]
     return "".join(part.lower().removesuffix("s") for part in parts)
 
 
 def normalise_sort(code: Any) -> str | None:
-    """Return ``sort.code`` in NFC, case-folded and stripped, or None when it is empty."""
+    """Return ``sort.code`` in NFC, case-folded and stripped, or None when it is empty.
+
+    Parameters
+    ----------
+    code
+        The ``sort.code`` value as read.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> normalise_sort(" Adopte\\u0301 "), normalise_sort(None)
+    ('adopté', None)
+    """
     value = scalar(code)
     if value is None:
         return None
@@ -405,7 +433,34 @@ def _add_mise_au_point_section(cols: _Columns, uid: str | None, key: str, sectio
 
 
 def parse_document(cols: _Columns, raw: bytes | Mapping[str, Any], name: str) -> None:
-    """Add one scrutin document (bytes of a JSON file, or its parsed object) to ``cols``."""
+    """Add one scrutin document (bytes of a JSON file, or its parsed object) to ``cols``.
+
+    Parameters
+    ----------
+    cols
+        The column lists to extend, from ``parse_documents`` or ``_Columns()``.
+    raw
+        The bytes of one JSON file, or the object parsed from it.
+    name
+        The file name, in error messages and the ``fichier`` column.
+
+    Raises
+    ------
+    SchemaError
+        When the bytes are not valid JSON, the root is not ``{"scrutin": {...}}`` or a
+        value has an unexpected shape.
+
+    Examples
+    --------
+    >>> cols = _Columns()
+    >>> parse_document(cols, b'{"scrutin": {"uid": "VTANR5L17V1", "numero": "1"}}', "V1.json")
+    >>> cols.scrutins["uid"], cols.scrutins["fichier"]
+    (['VTANR5L17V1'], ['V1.json'])
+    >>> parse_document(cols, b'{"uid": "VTANR5L17V2"}', "V2.json")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.SchemaError: V2.json : objet racine « scrutin » introuvable (trouvé ...
+    """
     if isinstance(raw, bytes | bytearray | memoryview | str):
         try:
             doc = orjson.loads(raw)
@@ -435,7 +490,33 @@ def parse_document(cols: _Columns, raw: bytes | Mapping[str, Any], name: str) ->
 
 
 def parse_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]]) -> _Columns:
-    """Parse ``(name, document)`` pairs into column lists."""
+    """Parse ``(name, document)`` pairs into column lists.
+
+    Parameters
+    ----------
+    documents
+        ``(name, document)`` pairs, as for ``scrutins.read_documents``.
+
+    Returns
+    -------
+    _Columns
+        Column lists for ``scrutins_frame``, ``groupes_frame``, ``positions_frame``,
+        ``mises_au_point_frame`` and ``run_counts``.
+
+    Examples
+    --------
+    >>> vote = {"positionMajoritaire": "pour",
+    ...         "decompteVoix": {"pour": "2", "contre": "1", "abstentions": "0", "nonVotants": "0"},
+    ...         "decompteNominatif": {
+    ...             "pours": {"votant": [{"acteurRef": "PA1"}, {"acteurRef": "PA2"}]},
+    ...             "contres": {"votant": {"acteurRef": "PA3"}}}}
+    >>> doc = {"scrutin": {"uid": "VTANR5L17V1", "numero": "1", "sort": {"code": "adopté"},
+    ...                    "ventilationVotes": {"organe": {"groupes": {"groupe": [
+    ...                        {"organeRef": "PO1", "nombreMembresGroupe": "3", "vote": vote}]}}}}}
+    >>> cols = parse_documents([("VTANR5L17V1.json", doc)])
+    >>> positions_frame(cols, cols.scrutins["uid"])[["acteur_uid", "position"]].values.tolist()
+    [['PA1', 'pour'], ['PA2', 'pour'], ['PA3', 'contre']]
+    """
     cols = _Columns()
     # The cyclic garbage collector would rescan the growing lists of voters many times.
     # The documents contain no reference cycles, so the collector is paused during the parse.
@@ -585,7 +666,30 @@ def _arrow_int(array: pa.Array, field: str, dtype: Any, locate: Callable[[int], 
 
 
 def scrutins_frame(cols: _Columns) -> pd.DataFrame:
-    """Return the scrutins table (typed, before ``adopte`` is derived)."""
+    """Return the scrutins table (typed, before ``adopte`` is derived).
+
+    Parameters
+    ----------
+    cols
+        The result of ``parse_documents``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``scrutins.scrutins()`` except ``adopte``.
+
+    Raises
+    ------
+    SchemaError
+        When a number, date or flag cannot be read, naming the file and the value.
+
+    Examples
+    --------
+    >>> cols = parse_documents([("V1.json", {"scrutin": {"uid": "VTANR5L17V1", "numero": "1",
+    ...                                                  "dateScrutin": "2024-07-18"}})])
+    >>> scrutins_frame(cols)[["uid", "numero", "date"]].values.tolist()
+    [['VTANR5L17V1', 1, Timestamp('2024-07-18 00:00:00')]]
+    """
     raw = cols.scrutins
 
     def file_of(index: int) -> str:
@@ -625,7 +729,26 @@ def scrutins_frame(cols: _Columns) -> pd.DataFrame:
 
 
 def groupes_frame(cols: _Columns) -> pd.DataFrame:
-    """Return the per-scrutin, per-group published counts."""
+    """Return the per-scrutin, per-group published counts.
+
+    Parameters
+    ----------
+    cols
+        The result of ``parse_documents``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``scrutins.decomptes_groupes()``.
+
+    Examples
+    --------
+    >>> vote = {"positionMajoritaire": "contre", "decompteVoix": {"pour": "0", "contre": "3"}}
+    >>> doc = {"scrutin": {"uid": "VTANR5L17V1", "ventilationVotes": {"organe": {"groupes": {
+    ...     "groupe": {"organeRef": "PO1", "nombreMembresGroupe": "3", "vote": vote}}}}}}
+    >>> groupes_frame(parse_documents([("V1.json", doc)]))[["groupe_uid", "contre"]].values.tolist()
+    [['PO1', 3]]
+    """
     raw = cols.groupes
     files = dict(zip(cols.scrutins["uid"], cols.scrutins["fichier"], strict=True))
 
@@ -646,7 +769,31 @@ def groupes_frame(cols: _Columns) -> pd.DataFrame:
 
 
 def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
-    """Return one row per recorded individual position."""
+    """Return one row per recorded individual position.
+
+    Parameters
+    ----------
+    cols
+        The result of ``parse_documents``.
+    scrutin_uids
+        The scrutin uids in table order, for the categories of ``scrutin_uid``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``scrutins.positions()``.
+
+    Examples
+    --------
+    >>> vote = {"decompteNominatif": {"abstentions": {"votant": {"acteurRef": "PA1",
+    ...                                                          "parDelegation": "false"}}}}
+    >>> doc = {"scrutin": {"uid": "VTANR5L17V1", "ventilationVotes": {"organe": {"groupes": {
+    ...     "groupe": {"organeRef": "PO1", "vote": vote}}}}}}
+    >>> cols = parse_documents([("V1.json", doc)])
+    >>> positions_frame(cols, cols.scrutins["uid"])[["acteur_uid", "position", "par_delegation"]]
+      acteur_uid    position  par_delegation
+    0        PA1  abstention           False
+    """
     lengths = np.asarray(cols.run_length, dtype=np.int64)
     ends = np.cumsum(lengths)
 
@@ -681,7 +828,27 @@ def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
 
 
 def mises_au_point_frame(cols: _Columns) -> pd.DataFrame:
-    """Return one row per correction (mise au point) of a recorded position."""
+    """Return one row per correction (mise au point) of a recorded position.
+
+    Parameters
+    ----------
+    cols
+        The result of ``parse_documents``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``scrutins.mises_au_point()``.
+
+    Examples
+    --------
+    >>> doc = {"scrutin": {"uid": "VTANR5L17V1", "miseAuPoint": {
+    ...     "pours": {"votant": {"acteurRef": "PA1"}},
+    ...     "dysfonctionnement": {"contres": {"votant": {"acteurRef": "PA2"}}}}}}
+    >>> table = mises_au_point_frame(parse_documents([("V1.json", doc)]))
+    >>> table[["acteur_uid", "position", "dysfonctionnement"]].values.tolist()
+    [['PA1', 'pour', False], ['PA2', 'contre', True]]
+    """
     raw = cols.mises_au_point
     return pd.DataFrame({
         "scrutin_uid": _strings(raw["scrutin_uid"]),
@@ -699,6 +866,26 @@ def run_counts(cols: _Columns) -> pd.DataFrame:
 
     The same counts as grouping ``positions_frame`` by scrutin, group and position, in
     the layout of ``_scrutins_checks.count_positions``, without touching 650 000 rows.
+
+    Parameters
+    ----------
+    cols
+        The result of ``parse_documents``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``(scrutin_uid, groupe_uid)``, with the columns of
+        ``_scrutins_checks.count_positions``.
+
+    Examples
+    --------
+    >>> voters = [{"acteurRef": "PA1"}, {"acteurRef": "PA2"}]
+    >>> vote = {"decompteNominatif": {"pours": {"votant": voters}}}
+    >>> doc = {"scrutin": {"uid": "VTANR5L17V1", "ventilationVotes": {"organe": {"groupes": {
+    ...     "groupe": {"organeRef": "PO1", "vote": vote}}}}}}
+    >>> run_counts(parse_documents([("V1.json", doc)])).loc[("VTANR5L17V1", "PO1")].to_dict()
+    {'pour_calcule': 2, 'contre_calcule': 0, 'abstentions_calcule': 0, 'non_votants_calcule': 0}
     """
     uids = np.asarray(cols.scrutins["uid"], dtype=object)
     runs = pd.DataFrame({
