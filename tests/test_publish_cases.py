@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from _publish_notebooks import (
 from bureau_data.cli import main
 from bureau_data.publish import build as build_module
 from bureau_data.publish.execute import KernelNotFoundError, resolve_kernel
+from bureau_data.publish.metadata import read_notebook
 from bureau_data.publish.render import make_exporter
 from bureau_data.publish.site import TemplateError, check_template
 
@@ -129,6 +132,29 @@ def test_notebook_kernelspec_ignored(site: tuple[Path, Path], caplog: pytest.Log
         assert result(report, slug).status == "built", report.results
         assert '<pre class="sortie">2\n</pre>' in (output / slug / "index.html").read_text(encoding="utf-8")
         assert path.read_bytes() == before[slug]
+
+
+def test_cells_without_id_read_silently(site: tuple[Path, Path]) -> None:
+    notebooks, output = site
+    notebooks.mkdir()
+    path = notebooks / "sans-id.ipynb"
+    path.write_text(json.dumps({
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {"bureau_data": {"title": "Sans identifiants", "date": "2024-03-01", "authors": ["A"],
+                                     "summary": "Cellules sans id.", "tags": [], "slug": "sans-id", "draft": False}},
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": "Texte"},
+                  {"cell_type": "code", "metadata": {}, "source": "print('ok')", "outputs": [],
+                   "execution_count": None, "id": "cellule-1"}],
+    }), encoding="utf-8")
+    before = path.read_bytes()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = build(notebooks, output)
+    assert result(report, "sans-id").status == "built", report.results
+    assert [str(w.message) for w in caught if "id" in str(w.message)] == []
+    assert path.read_bytes() == before
+    nb = read_notebook(path)
+    assert [cell.id for cell in nb.cells] == ["cellule-1-bis", "cellule-1"]
 
 
 def test_configured_kernel_missing_lists_available(site: tuple[Path, Path]) -> None:

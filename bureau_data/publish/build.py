@@ -332,11 +332,10 @@ def _data_file_entries(records: list[Any]) -> list[dict[str, Any]]:
 
 def _build_one(job: _Job) -> _Outcome:
     """Execute and render one notebook into a staging folder (runs in a worker process)."""
-    import nbformat
 
     from bureau_data.provenance import read_log, read_methods
     from bureau_data.publish.execute import CellFailure, ExecutionSettings, execute_notebook
-    from bureau_data.publish.metadata import placeholder_warnings, read_metadata
+    from bureau_data.publish.metadata import placeholder_warnings, read_metadata, read_notebook
     from bureau_data.publish.render import render_article
 
     started = time.perf_counter()
@@ -344,7 +343,7 @@ def _build_one(job: _Job) -> _Outcome:
     article_log = article_log_path(job.state_dir, job.slug)
     article_log.write_text("", encoding="utf-8")
     try:
-        meta = read_metadata(nbformat.read(job.notebook, as_version=4), job.notebook)
+        meta = read_metadata(read_notebook(job.notebook), job.notebook)
         log_path = job.state_dir / "provenance" / f"{job.slug}.jsonl.new"
         nb = execute_notebook(job.notebook, ExecutionSettings(job.kernel, job.cell_timeout), log_path,
                               log_file=article_log)
@@ -502,14 +501,12 @@ def build_site(options: BuildOptions) -> BuildReport:
 
 
 def _read_notebooks(options: BuildOptions, report: BuildReport) -> dict[str, tuple[Path, dict[str, Any], ArticleMeta]]:
-    import nbformat
-
-    from bureau_data.publish.metadata import read_metadata
+    from bureau_data.publish.metadata import read_metadata, read_notebook
 
     articles: dict[str, tuple[Path, dict[str, Any], ArticleMeta]] = {}
     for path in discover_notebooks(options.notebooks_dir):
         try:
-            nb = nbformat.read(path, as_version=4)
+            nb = read_notebook(path)
             meta = read_metadata(nb, path)
         except MetadataError as exc:
             report.results.append(ArticleResult(path.stem, path, "failed", str(exc)))

@@ -18,7 +18,6 @@ file too, never to the screen.
 
 from __future__ import annotations
 
-import copy
 import functools
 import logging
 import os
@@ -37,6 +36,7 @@ from nbformat import NotebookNode
 from bureau_data.config import ENV_PROVENANCE_LOG
 from bureau_data.errors import BuildError
 from bureau_data.publish.build import DEFAULT_CELL_TIMEOUT
+from bureau_data.publish.metadata import read_notebook
 
 logger = logging.getLogger(__name__)
 
@@ -283,8 +283,7 @@ def execute_notebook(path: Path, settings: ExecutionSettings, provenance_log: Pa
         When a cell raises, prints an error output (unless tagged
         ``raises-exception``), times out, or the kernel dies.
     """
-    source = nbformat.read(path, as_version=4)
-    nb = copy.deepcopy(source)
+    nb = read_notebook(path)
     nb.metadata["kernelspec"] = {"name": settings.kernel_name, "display_name": settings.kernel_name,
                                  "language": "python"}
     nb.cells.insert(0, _setup_cell())

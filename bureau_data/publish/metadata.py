@@ -7,6 +7,7 @@ raises a French ``MetadataError`` naming the notebook and the field.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -93,6 +94,44 @@ def placeholder_warnings(meta: ArticleMeta) -> list[str]:
         warnings.append(f"le résumé est encore celui du modèle (« {meta.summary} ») : "
                         "remplacez metadata.bureau_data.summary")
     return warnings
+
+
+def _cell_ids_required(data: Any) -> bool:
+    """Return whether a notebook's JSON is nbformat 4.5 or later, which requires cell ids."""
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return False
+    minor = data.get("nbformat_minor")
+    return data.get("nbformat") == 4 and isinstance(minor, int) and minor >= 5
+
+
+def read_notebook(path: Path) -> Any:
+    """Read a notebook file as nbformat 4, giving cells without an id one in memory.
+
+    Notebooks saved by older tools have cells without the ``id`` field that nbformat
+    4.5 requires, and nbformat then prints an English ``MissingIDFieldWarning`` on
+    every validation. The ids added here (``cellule-N``, N from 1) exist only in the
+    returned copy: the file is never written.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be read.
+    ValueError
+        When it is not JSON or not a notebook nbformat can read.
+    """
+    import nbformat
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if _cell_ids_required(data):
+        used = {cell.get("id") for cell in data["cells"] if isinstance(cell, dict)}
+        for number, cell in enumerate(data["cells"], start=1):
+            if isinstance(cell, dict) and not cell.get("id"):
+                candidate = f"cellule-{number}"
+                while candidate in used:
+                    candidate += "-bis"
+                cell["id"] = candidate
+                used.add(candidate)
+    return nbformat.reads(json.dumps(data), as_version=4)
 
 
 def _fail(path: Path, field_name: str, problem: str) -> MetadataError:
