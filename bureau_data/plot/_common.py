@@ -18,7 +18,19 @@ from bureau_data.plot.ticks import value_label
 
 
 def get_ax(ax: Axes | None, *, height: float | None = None, width: float | None = None) -> Axes:
-    """Return ``ax``, or the Axes of a new figure sized for the article column."""
+    """Return ``ax``, or the Axes of a new figure sized for the article column.
+
+    Examples
+    --------
+    >>> ax = get_ax(None)
+    >>> get_ax(ax) is ax, ax.figure.get_size_inches().tolist()
+    (True, [7.0, 4.3])
+    >>> plt.close(ax.figure)
+    >>> get_ax("ax")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ConfigurationError: ax doit être des Axes matplotlib, pas str.
+    """
     if ax is not None:
         if not isinstance(ax, Axes):
             raise ConfigurationError(f"ax doit être des Axes matplotlib, pas {type(ax).__name__}.")
@@ -29,7 +41,17 @@ def get_ax(ax: Axes | None, *, height: float | None = None, width: float | None 
 
 
 def describe(ax: Axes, text: str) -> None:
-    """Record the drafted description of a chart, read by ``draft_alt``."""
+    """Record the drafted description of a chart, read by ``draft_alt``.
+
+    Examples
+    --------
+    >>> from bureau_data.plot.output import draft_alt
+    >>> ax = get_ax(None)
+    >>> describe(ax, "Barres : 123 sièges pour le RN.")
+    >>> draft_alt(ax)
+    'Barres : 123 sièges pour le RN.'
+    >>> plt.close(ax.figure)
+    """
     setattr(ax, CHART_ATTR, text)
 
 
@@ -38,6 +60,16 @@ def as_series(data: Any, *, x: str | None, y: str | None, name: str) -> pd.Serie
 
     A Series is used as is. A DataFrame needs ``y`` (labels) and ``x`` (values) for
     horizontal charts; a mapping becomes a Series.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"groupe": ["RN", "EPR"], "sieges": [123, 91]})
+    >>> as_series(df, x="sieges", y="groupe", name="barh_ranked").to_dict()
+    {'RN': 123, 'EPR': 91}
+    >>> as_series(df, x=None, y=None, name="barh_ranked")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ConfigurationError: barh_ranked() avec un DataFrame demande les ...
     """
     if isinstance(data, pd.Series):
         return data
@@ -62,7 +94,17 @@ def as_series(data: Any, *, x: str | None, y: str | None, name: str) -> pd.Serie
 
 
 def numeric(values: Any, name: str) -> np.ndarray:
-    """Convert to a float array, naming the chart when a value is not a number."""
+    """Convert to a float array, naming the chart when a value is not a number.
+
+    Examples
+    --------
+    >>> numeric([1, "2.5"], "waterfall")
+    array([1. , 2.5])
+    >>> numeric(["un"], "waterfall")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ConfigurationError: waterfall() : les valeurs doivent être ...
+    """
     try:
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -72,23 +114,49 @@ def numeric(values: Any, name: str) -> np.ndarray:
 
 
 def add_text(ax: Axes, x: Any, y: Any, text: str, **kwargs: Any) -> Any:
-    """Write text that mathtext never parses (a ``$`` stays a dollar sign)."""
+    """Write text that mathtext never parses (a ``$`` stays a dollar sign).
+
+    Examples
+    --------
+    >>> ax = get_ax(None)
+    >>> add_text(ax, 0, 0, "Coût : 5 $ à 10 $").get_text()
+    'Coût : 5 $ à 10 $'
+    >>> plt.close(ax.figure)
+    """
     kwargs.setdefault("parse_math", False)
     return ax.text(x, y, text, **kwargs)
 
 
 def fmt(value: float, kind: str, decimals: int | None, **options: Any) -> str:
-    """Format one value for a label, with the chart's value kind."""
+    """Format one value for a label, with the chart's value kind.
+
+    Examples
+    --------
+    >>> fmt(0.254, "percent", None, xmax=1)
+    '25,4\\u202f%'
+    """
     return value_label(value, kind, decimals, **options)
 
 
 def list_items(pairs: Sequence[tuple[str, str]]) -> str:
-    """Write ``A (1 234), B (567) et C (89)``."""
+    """Write ``A (1 234), B (567) et C (89)``.
+
+    Examples
+    --------
+    >>> list_items([("RN", "123"), ("EPR", "91"), ("LFI-NFP", "71")])
+    'RN (123), EPR (91) et LFI-NFP (71)'
+    """
     return french.format_list([f"{label} ({value})" for label, value in pairs])
 
 
 def contrast_text(color: Any) -> str:
-    """Return black or white, whichever reads better on ``color`` (WCAG relative luminance)."""
+    """Return black or white, whichever reads better on ``color`` (WCAG relative luminance).
+
+    Examples
+    --------
+    >>> contrast_text("#313567"), contrast_text("#FFD700")
+    ('#FFFFFF', '#111111')
+    """
     return "#111111" if _relative_luminance(color) > 0.22 else "#FFFFFF"
 
 
@@ -129,6 +197,13 @@ def outline_colors(colors: Sequence[Any]) -> list[str]:
     Official group colours such as the RN's navy nearly vanish on the dark theme's
     background. A fill whose WCAG contrast ratio with the background is under 1.6 gets
     an outline in the theme's neutral grey; the others get none.
+
+    Examples
+    --------
+    >>> from bureau_data.plot import style
+    >>> with style.theme(dark=True):
+    ...     outline_colors(["#1B1B1F", "#FFD700"])
+    ['#6E7178', 'none']
     """
     background = _relative_luminance(_theme.ink("background"))
     result = []
@@ -140,7 +215,16 @@ def outline_colors(colors: Sequence[Any]) -> list[str]:
 
 
 def hide_value_axis(ax: Axes, axis: str) -> None:
-    """Remove an axis whose values are written on the bars."""
+    """Remove an axis whose values are written on the bars.
+
+    Examples
+    --------
+    >>> ax = get_ax(None)
+    >>> hide_value_axis(ax, "x")
+    >>> ax.xaxis.get_visible(), ax.spines["bottom"].get_visible()
+    (False, False)
+    >>> plt.close(ax.figure)
+    """
     if axis == "x":
         ax.xaxis.set_visible(False)
         ax.spines["bottom"].set_visible(False)
