@@ -520,16 +520,37 @@ def test_new_article_command(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         assert not (notebooks / "sans-titre.ipynb").exists()
 
 
-def test_model_notebook_builds(site: tuple[Path, Path]) -> None:
-    """The template of new articles runs as it is, once given its own slug."""
+def test_model_notebook_builds(site: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """A notebook made by nouvel-article builds as it is, with its example chart and no warning."""
     notebooks, output = site
     notebooks.mkdir()
     (notebooks / "_modele.ipynb").write_bytes((REPO_ROOT / "notebooks" / "_modele.ipynb").read_bytes())
-    assert main(["nouvel-article", "exemple", "--titre", "Exemple", "--notebooks", str(notebooks)]) == 0
-    report = build(notebooks, output, drafts=True)
-    assert report.ok, report.results
-    assert "L’Assemblée compte 577 sièges." in (output / "exemple" / "index.html").read_text(encoding="utf-8") or \
-        "L'Assemblée compte 577 sièges." in (output / "exemple" / "index.html").read_text(encoding="utf-8")
+    assert main(["nouvel-article", "exemple", "--titre", "Exemple", "--resume", "Un exemple.",
+                 "--notebooks", str(notebooks)]) == 0
+    capsys.readouterr()
+    assert main(["construire", "--brouillons", "--notebooks", str(notebooks), "--sortie", str(output)]) == 0
+    out = capsys.readouterr().out
+    assert "construit  exemple" in out
+    assert "avertissement" not in out
+    page = (output / "exemple" / "index.html").read_text(encoding="utf-8")
+    assert "L'Assemblée compte 577 sièges." in page or "L’Assemblée compte 577 sièges." in page
+    assert 'src="figures/sieges-par-groupe.png"' in page
+    assert (output / "exemple" / "donnees" / "sieges-par-groupe.csv").read_text(encoding="utf-8").startswith("groupe,")
+
+
+def test_model_commented_code_runs() -> None:
+    """The loader example the template gives in comments imports and runs on the local data."""
+    nb = nbformat.read(REPO_ROOT / "notebooks" / "_modele.ipynb", as_version=4)
+    commented = [
+        line.removeprefix("# ")
+        for cell in nb.cells if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if line.startswith(("# from ", "# import ", "# df = ", "# n = "))
+    ]
+    assert commented == ["from bureau_data.assemblee.amo import deputes", "df = deputes(17)", "n = len(df)"]
+    namespace: dict[str, object] = {}
+    exec("\n".join(commented), namespace)  # noqa: S102 - the repository's own template
+    assert namespace["n"] == 575
 
 
 def test_build_state_outside_site(site: tuple[Path, Path]) -> None:
