@@ -51,36 +51,38 @@ _PATH_KEYS: dict[str, tuple[str, ...]] = {}
 
 def find(record: Any, paths: Sequence[str]) -> tuple[str | None, Any]:
     """Return ``(path, value)`` like ``lookup``, with the spelling found (None if none)."""
-    # This runs for every field of every record, so it tests ``type(...) is dict`` (what
-    # orjson builds) before the slower Mapping check, and splits each path only once.
+    # This runs for every field of every record. It splits each path only once, and
+    # walks plain dicts (what orjson builds) with dict.get; any other container on the
+    # way (a list, an xsi:nil object, another Mapping) makes it walk again with _walk.
     for path in paths:
         keys = _PATH_KEYS.get(path)
         if keys is None:
             keys = _PATH_KEYS[path] = tuple(path.split("."))
         current = record
-        present = True
         for key in keys:
-            if isinstance(current, list) and len(current) == 1:
-                current = current[0]
-            if type(current) is dict:
-                if _json.NIL_KEY in current and _json.is_nil(current):
-                    current = None
-                    break
-                current = current.get(key, _MISSING)
-                if current is _MISSING:
-                    present = False
-                    break
-                continue
-            if _json.is_nil(current):
-                current = None
+            if type(current) is not dict or _json.NIL_KEY in current:
+                current = _walk(record, keys)
                 break
-            if not isinstance(current, Mapping) or key not in current:
-                present = False
+            current = current.get(key, _MISSING)
+            if current is _MISSING:
                 break
-            current = current[key]
-        if present:
+        if current is not _MISSING:
             return path, _json.scalar(current)
     return None, None
+
+
+def _walk(record: Any, keys: Sequence[str]) -> Any:
+    """Return the value at ``keys`` inside ``record``, ``None`` for a nil on the way, or _MISSING."""
+    current = record
+    for key in keys:
+        if isinstance(current, list) and len(current) == 1:
+            current = current[0]
+        if _json.is_nil(current):
+            return None
+        if not isinstance(current, Mapping) or key not in current:
+            return _MISSING
+        current = current[key]
+    return current
 
 
 def as_text(value: Any, problems: list[str] | None = None, label: str = "") -> str | None:
@@ -109,6 +111,9 @@ def normalise_label(value: str) -> str:
 
 def ref_list(value: Any) -> list[str]:
     """Return the identifiers of a value that is nil, one string or a list of strings."""
+    if type(value) is list and all(type(item) is str for item in value):
+        stripped = [item.strip() for item in value]
+        return [item for item in stripped if item]
     refs = []
     for item in _json.as_list(value):
         text = as_text(item)
