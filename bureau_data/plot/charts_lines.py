@@ -47,6 +47,33 @@ def annotate(ax: Axes, x: Any, y: float, text: str, *, dx: float = 0.0, dy: floa
     """Write an annotation pointing at ``(x, y)``, offset by ``(dx, dy)`` points.
 
     Dates may be given as strings or Timestamps. The text is never parsed by mathtext.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    x
+        Position on the x axis: a number, a date string or a Timestamp.
+    y : float
+    text : str
+    dx, dy : float
+        Offset of the text from the point, in points.
+    arrow : bool, default True
+        Draw a thin line from the text to the point.
+    **kwargs
+        Passed to ``Axes.annotate``.
+
+    Returns
+    -------
+    matplotlib.text.Annotation
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> s = pd.Series([1.0, 3.0], index=pd.to_datetime(["2020-01-01", "2020-06-01"]))
+    >>> ax = plot_series(s)
+    >>> annotate(ax, "2020-06-01", 3.0, "Pic de juin").get_text()
+    'Pic de juin'
+    >>> plt.close(ax.figure)
     """
     if isinstance(x, str):
         x = pd.Timestamp(x)
@@ -405,6 +432,16 @@ def small_multiples(data: pd.DataFrame, *, x: str, y: str, facet: str, ncols: in
     -------
     numpy.ndarray of Axes
         The panels in reading order (unused cells of the grid are removed).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> data = pd.DataFrame({"annee": [2020, 2021] * 2, "part": [30.0, 32.0, 40.0, 41.0],
+    ...                      "groupe": ["A", "A", "B", "B"]})
+    >>> axes = small_multiples(data, x="annee", y="part", facet="groupe", ncols=2)
+    >>> [ax.get_title(loc="left") for ax in axes.flat]
+    ['A', 'B']
+    >>> plt.close(axes.flat[0].figure)
     """
     missing = [c for c in (x, y, facet) if c not in data.columns]
     if missing:
