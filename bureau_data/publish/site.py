@@ -37,15 +37,48 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
 
 
 class TemplateError(BuildError):
-    """The requested template is not one of the toolkit's templates."""
+    """The requested template is not one of the toolkit's templates.
+
+    Examples
+    --------
+    >>> check_template("lab")
+    Traceback (most recent call last):
+        ...
+    bureau_data.publish.site.TemplateError: Modèle d'article inconnu : 'lab'. Modèles ...
+    """
 
 
 class BrokenLinksError(BuildError):
-    """Pages of the site link to files that do not exist."""
+    """Pages of the site link to files that do not exist.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "index.html").write_text('<a href="article/">Lire</a>', encoding="utf-8")
+    >>> try:
+    ...     check_site_links(root)
+    ... except BrokenLinksError as exc:
+    ...     print(exc)
+    Liens internes cassés dans le site :
+      index.html : article/
+    Corrigez les liens dans les notebooks, puis relancez la construction.
+    """
 
 
 def available_templates() -> list[str]:
-    """Return the names of the toolkit's article templates."""
+    """Return the names of the toolkit's article templates.
+
+    Returns
+    -------
+    list of str
+        Folder names under the toolkit's templates that contain a ``conf.json``, sorted.
+
+    Examples
+    --------
+    >>> available_templates()
+    ['bureau']
+    """
     return sorted(path.parent.name for path in TEMPLATES_DIR.glob("*/conf.json"))
 
 
@@ -55,6 +88,26 @@ def check_template(name: str) -> str:
     nbconvert's own names (``basic``, ``full``, ``lab``, ``classic``) are rejected up
     front: their layout changed between nbconvert versions, and they neither hide code
     nor sanitise outputs the way the blog needs.
+
+    Parameters
+    ----------
+    name : str
+        Name passed to ``--modele`` or ``BuildOptions``.
+
+    Returns
+    -------
+    str
+        ``name`` unchanged.
+
+    Raises
+    ------
+    TemplateError
+        When ``name`` is not a toolkit template. The message lists the templates.
+
+    Examples
+    --------
+    >>> check_template("bureau")
+    'bureau'
     """
     templates = available_templates()
     if name not in templates:
@@ -70,6 +123,20 @@ def format_date_fr(value: date) -> str:
 
     Uses ``bureau_data.french.format_date`` when that module is installed, so the site
     and the charts write dates the same way.
+
+    Parameters
+    ----------
+    value : datetime.date
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> format_date_fr(dt.date(2026, 12, 1)), format_date_fr(dt.date(2026, 12, 4))
+    ('1er décembre 2026', '4 décembre 2026')
     """
     try:
         from bureau_data.french import format_date
@@ -88,6 +155,19 @@ def write_if_changed(path: Path, content: bytes) -> bool:
     -------
     bool
         True when the file was written.
+
+    Parameters
+    ----------
+    path : Path
+        The file. Missing parent folders are created.
+    content : bytes
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "site" / "index.html"
+    >>> write_if_changed(path, b"<p>Bonjour</p>"), write_if_changed(path, b"<p>Bonjour</p>")
+    (True, False)
     """
     try:
         if path.read_bytes() == content:
@@ -118,7 +198,19 @@ def _environment() -> Environment:
 
 
 def style_sheet() -> str:
-    """Return the site's CSS: the static sheet plus Pygments colours, light then dark."""
+    """Return the site's CSS: the static sheet plus Pygments colours, light then dark.
+
+    Returns
+    -------
+    str
+        CSS text. The dark colours sit in a ``prefers-color-scheme: dark`` block.
+
+    Examples
+    --------
+    >>> css = style_sheet()
+    >>> ".highlight" in css, "@media (prefers-color-scheme: dark)" in css
+    (True, True)
+    """
     from pygments.formatters import HtmlFormatter
 
     static = (TEMPLATES_DIR / "site" / "style.css").read_text(encoding="utf-8")
@@ -141,6 +233,18 @@ def render_site_files(articles: list[dict[str, Any]], site_url: str) -> dict[str
         and ``thumbnail`` (path of the first figure inside the article folder, or None).
     site_url
         Absolute URL of the site root, ending with ``/``.
+
+    Returns
+    -------
+    dict of str to bytes
+        ``index.html``, ``feed.xml``, ``sitemap.xml``, ``style.css`` and ``favicon.svg``.
+        Articles are listed newest first.
+
+    Examples
+    --------
+    >>> files = render_site_files([], "https://exemple.fr/")
+    >>> sorted(files)
+    ['favicon.svg', 'feed.xml', 'index.html', 'sitemap.xml', 'style.css']
     """
     entries = sorted(
         articles, key=lambda item: (item["meta"]["date"], item["meta"]["slug"]), reverse=True
@@ -176,7 +280,23 @@ class _LinkCollector(HTMLParser):
 
 
 def internal_links(html_text: str) -> list[str]:
-    """Return the ``href`` and ``src`` values of a page that point inside the site."""
+    """Return the ``href`` and ``src`` values of a page that point inside the site.
+
+    Parameters
+    ----------
+    html_text : str
+
+    Returns
+    -------
+    list of str
+        Link paths, percent-decoded, in page order. Absolute URLs, ``mailto:`` links and
+        fragments of the same page are left out.
+
+    Examples
+    --------
+    >>> internal_links('<a href="../a%20b/">x</a><img src="fig.png"><a href="https://x.fr/">y</a>')
+    ['../a b/', 'fig.png']
+    """
     collector = _LinkCollector()
     collector.feed(html_text)
     result = []
@@ -193,6 +313,21 @@ def missing_targets(html_text: str, page: Path, root: Path, exists: Callable[[Pa
 
     ``root`` is the site root, and links may not leave it. ``exists`` returns whether a
     file will be there, and the build passes one that also checks the staged files.
+
+    Returns
+    -------
+    list of str
+        Each missing link as written, with « (hors du site) » for a link that leaves
+        ``root``.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> root = pathlib.Path("/site")
+    >>> html = '<a href="../../secret.txt">x</a><a href="fig.png">y</a><a href="/">z</a>'
+    >>> page = root / "article" / "index.html"
+    >>> missing_targets(html, page, root, lambda path: path.name == "index.html")
+    ['../../secret.txt (hors du site)', 'fig.png']
     """
     missing = []
     root = Path(os.path.normpath(root))
@@ -209,17 +344,51 @@ def missing_targets(html_text: str, page: Path, root: Path, exists: Callable[[Pa
 
 
 def broken_links(page: Path, root: Path) -> list[str]:
-    """Return the internal links of the page file ``page`` whose target file is missing."""
+    """Return the internal links of the page file ``page`` whose target file is missing.
+
+    Parameters
+    ----------
+    page : Path
+        An HTML file of the site.
+    root : Path
+        The site root.
+
+    Returns
+    -------
+    list of str
+        As ``missing_targets``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "index.html").write_text('<img src="logo.svg"><a href="/">Accueil</a>',
+    ...                                      encoding="utf-8")
+    >>> broken_links(root / "index.html", root)
+    ['logo.svg']
+    """
     return missing_targets(page.read_text(encoding="utf-8"), page, root, Path.is_file)
 
 
 def check_site_links(root: Path) -> None:
     """Check every internal link of every page under ``root``.
 
+    Parameters
+    ----------
+    root : Path
+        The site root. Pages under a ``.build`` folder are skipped.
+
     Raises
     ------
     BrokenLinksError
         Listing each page and its missing targets.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "index.html").write_text('<a href="./">Accueil</a>', encoding="utf-8")
+    >>> check_site_links(root)
     """
     problems = []
     for page in sorted(root.rglob("*.html")):
