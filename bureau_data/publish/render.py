@@ -80,7 +80,25 @@ _PANDAS_NUMBER = re.compile(r"(\s*)(-?)(\d+)(?:\.(\d+))?(e[+-]\d+)?(\s*)")
 
 
 def sanitize_html(text: str) -> markupsafe.Markup:
-    """Return ``text`` with scripts, event handlers, styles and unsafe URLs removed."""
+    """Return ``text`` with scripts, event handlers, styles and unsafe URLs removed.
+
+    Parameters
+    ----------
+    text : str
+        HTML from a notebook output or markdown cell.
+
+    Returns
+    -------
+    markupsafe.Markup
+        The cleaned HTML, marked safe for the Jinja templates. Links get
+        ``rel="noopener noreferrer"``.
+
+    Examples
+    --------
+    >>> html = '<p onclick="x()">Texte <script>alert(1)</script><a href="javascript:x()">lien</a></p>'
+    >>> sanitize_html(html)
+    Markup('<p>Texte <a rel="noopener noreferrer">lien</a></p>')
+    """
     cleaned = nh3.clean(
         text,
         tags=_SAFE_TAGS,
@@ -92,14 +110,46 @@ def sanitize_html(text: str) -> markupsafe.Markup:
 
 
 def shift_headings(text: str, shift: int) -> str:
-    """Move every heading of ``text`` down by ``shift`` levels (at most ``h6``)."""
+    """Move every heading of ``text`` down by ``shift`` levels (at most ``h6``).
+
+    Parameters
+    ----------
+    text : str
+        HTML.
+    shift : int
+        Levels to add; 0 or less returns ``text`` unchanged.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> shift_headings("<h1>Titre</h1><h6>Note</h6>", 1)
+    '<h2>Titre</h2><h6>Note</h6>'
+    """
     if shift <= 0:
         return text
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", text)
 
 
 def slugify(text: str) -> str:
-    """Return a file-name-safe slug of ``text`` (lowercase ASCII, digits, dashes)."""
+    """Return a file-name-safe slug of ``text`` (lowercase ASCII, digits, dashes).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        Possibly empty when ``text`` has no ASCII letter or digit.
+
+    Examples
+    --------
+    >>> slugify("Dépenses de l'État (2025)")
+    'depenses-de-l-etat-2025'
+    """
     import unicodedata
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -208,7 +258,15 @@ def _raw_output_reason(output: NotebookNode) -> str | None:
 
 @dataclass
 class Figure:
-    """An image output written to its own file."""
+    """An image output written to its own file.
+
+    Examples
+    --------
+    >>> figure = Figure(name="sieges", filename="figures/sieges.png", alt="Barres.",
+    ...                 caption="Source : AN", title="Les sièges", source="AN", csv_filename=None)
+    >>> figure.filename
+    'figures/sieges.png'
+    """
 
     name: str
     filename: str
@@ -221,7 +279,14 @@ class Figure:
 
 @dataclass
 class ArticlePage:
-    """Rendered article: both HTML texts and the files to write beside them."""
+    """Rendered article: both HTML texts and the files to write beside them.
+
+    Examples
+    --------
+    >>> page = ArticlePage(html="<html></html>", wordpress_html="<div></div>", files={}, figures=[])
+    >>> page.warnings
+    []
+    """
 
     html: str
     wordpress_html: str
@@ -237,6 +302,27 @@ class FigurePreprocessor(Preprocessor):  # type: ignore[misc]
     Each image output keeps, in ``output.metadata.bureau_figure``, the file name, the
     alternative text and the caption for the template. Its base64 data is removed
     from the notebook, so no image can end up inlined in the page.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import matplotlib.pyplot as plt
+    >>> import nbformat
+    >>> import pandas as pd
+    >>> from bureau_data import plot
+    >>> from bureau_data.publish.metadata import ArticleMeta
+    >>> fig, ax = plt.subplots()
+    >>> _ = plot.finish(ax, title="Les sièges", alt="Graphique vide.")
+    >>> bundle, metadata = plot.chart_output(fig, data=pd.Series({"RN": 123}, name="sieges"))
+    >>> plt.close(fig)
+    >>> output = nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)
+    >>> cell = nbformat.v4.new_code_cell("plot.show()", outputs=[output])
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
+    >>> meta = ArticleMeta(title="Titre", date=dt.date(2026, 3, 8), authors=("Bureau ouvert",),
+    ...                    summary="Résumé.", slug="titre")
+    >>> page = render_article(nb, meta, records=[], methods=[], site_url="https://exemple.fr/")
+    >>> [(figure.filename, figure.csv_filename) for figure in page.figures]
+    [('figures/les-sieges.png', 'donnees/les-sieges.csv')]
     """
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
@@ -314,7 +400,25 @@ def _heading_shift(nb: NotebookNode) -> int:
 
 
 def reading_minutes(nb: NotebookNode) -> int:
-    """Return the estimated reading time in minutes, at 200 words a minute."""
+    """Return the estimated reading time in minutes, at 200 words a minute.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The notebook. Markdown cells and ``text/markdown`` outputs are counted.
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("mot " * 450)])
+    >>> reading_minutes(nb)
+    3
+    """
     words = 0
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -331,7 +435,32 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def sources_block(records: list[Any], methods: list[dict[str, str]]) -> dict[str, Any]:
-    """Return the « Sources et méthode » data for the template, from the provenance log."""
+    """Return the « Sources et méthode » data for the template, from the provenance log.
+
+    Parameters
+    ----------
+    records : list of ProvenanceRecord
+        The files the notebook read.
+    methods : list of dict
+        Method paragraphs with ``key``, ``title`` and ``text``.
+
+    Returns
+    -------
+    dict
+        ``sources``: one dict per record with the French retrieval date and the licence
+        URL from the catalogue. ``methods``: each title with its text split in paragraphs.
+
+    Examples
+    --------
+    >>> from bureau_data.fetch import fetch
+    >>> from bureau_data.foret import DATASET
+    >>> block = sources_block([fetch(DATASET).record],
+    ...                       [{"key": "k", "title": "Méthode", "text": "Un.\\n\\nDeux."}])
+    >>> block["sources"][0]["licence_url"]
+    'https://creativecommons.org/licenses/by/4.0/deed.fr'
+    >>> block["methods"]
+    [{'title': 'Méthode', 'paragraphs': ['Un.', 'Deux.']}]
+    """
     from bureau_data.catalogue import load_catalogue
     from bureau_data.errors import CatalogueError
 
@@ -367,7 +496,13 @@ def sources_block(records: list[Any], methods: list[dict[str, str]]) -> dict[str
 
 
 class ArticleExporter(HTMLExporter):  # type: ignore[misc]
-    """nbconvert's HTML exporter with Jinja autoescaping on and the blog's filters."""
+    """nbconvert's HTML exporter with Jinja autoescaping on and the blog's filters.
+
+    Examples
+    --------
+    >>> type(make_exporter()).__name__
+    'ArticleExporter'
+    """
 
     def _create_environment(self) -> Any:
         environment = super()._create_environment()
@@ -389,10 +524,31 @@ def make_exporter(template_name: str = TEMPLATE_NAME, template_file: str = "inde
     ``remove_output`` drops its outputs, ``show_input`` shows its code unfolded and
     ``hide_input`` keeps it folded (the default).
 
+    Parameters
+    ----------
+    template_name : str
+        A toolkit template (``available_templates()``).
+    template_file : str, default "index.html.j2"
+        Entry file of the template.
+
+    Returns
+    -------
+    ArticleExporter
+
     Raises
     ------
     TemplateError
         When ``template_name`` is not one of the toolkit's templates.
+
+    Examples
+    --------
+    >>> exporter = make_exporter()
+    >>> exporter.template_file
+    'index.html.j2'
+    >>> make_exporter("classic")
+    Traceback (most recent call last):
+        ...
+    bureau_data.publish.site.TemplateError: Modèle d'article inconnu : 'classic'. Modèles ...
     """
     check_template(template_name)
     config = Config()
@@ -445,6 +601,18 @@ def render_article(
     -------
     ArticlePage
         The two HTML texts and the files (figures, CSV, README) to write beside them.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import nbformat
+    >>> from bureau_data.publish.metadata import ArticleMeta
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Titre\\n\\nUn texte.")])
+    >>> meta = ArticleMeta(title="Titre", date=dt.date(2026, 3, 8), authors=("Bureau ouvert",),
+    ...                    summary="Résumé.", slug="titre")
+    >>> page = render_article(nb, meta, records=[], methods=[], site_url="https://exemple.fr/")
+    >>> "Un texte." in page.html, page.figures
+    (True, [])
     """
     for number, cell in enumerate(nb.cells, start=1):
         cell.metadata[CELL_NUMBER_KEY] = number  # before any preprocessor removes a cell
