@@ -11,6 +11,7 @@ import logging
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def find(record: Any, paths: Sequence[str]) -> tuple[str | None, Any]:
             if current is _MISSING:
                 break
         if current is not _MISSING:
-            return path, _json.scalar(current)
+            return path, current if type(current) is str else _json.scalar(current)
     return None, None
 
 
@@ -106,16 +107,19 @@ def as_text(value: Any, problems: list[str] | None = None, label: str = "") -> s
     return None
 
 
+@lru_cache(maxsize=4096)
 def normalise_label(value: str) -> str:
     """Return ``value`` in NFC form, case-folded, with single spaces: a matching key."""
+    # Cached: loaders normalise the same few labels (sorts, author types) on every row.
     return " ".join(unicodedata.normalize("NFC", value).casefold().split())
 
 
 def ref_list(value: Any) -> list[str]:
     """Return the identifiers of a value that is nil, one string or a list of strings."""
-    if type(value) is list and all(type(item) is str for item in value):
-        stripped = [item.strip() for item in value]
-        return [item for item in stripped if item]
+    if type(value) is list:
+        stripped = [item.strip() for item in value if type(item) is str]
+        if len(stripped) == len(value):
+            return [item for item in stripped if item]
     refs = []
     for item in _json.as_list(value):
         text = as_text(item)
@@ -230,5 +234,5 @@ def frame_from_columns(columns: Mapping[str, Any], dtypes: Mapping[str, Any],
         elif isinstance(dtype, str) and dtype == "object":
             data[name] = pd.Series(values, dtype="object")
         else:
-            data[name] = pd.Series(values, dtype="object").astype(dtype)
+            data[name] = pd.Series(pd.array(values, dtype=dtype))
     return pd.DataFrame(data)

@@ -216,12 +216,15 @@ def _row(source: str, record: Mapping[str, Any], texte_ref: str | None,
     problems: list[str] = []
     spellings: dict[str, str | None] = {}
     for column, paths in FIELDS.items():
-        spellings[column], value = find(record, paths)
-        found = spellings[column] is not None
-        if not found and column in CHECKED_FIELDS and not (column == "texte_ref" and texte_ref):
+        path, value = find(record, paths)
+        spellings[column] = path
+        if path is None and column in CHECKED_FIELDS and not (column == "texte_ref" and texte_ref):
             missing.setdefault(uid, []).append(f"{column} ({' ou '.join(paths)})")
         if column == "cosignataires":
             row[column] = ref_list(value)
+        elif type(value) is str:
+            # as_text, inlined for the common case: this loop runs for every field.
+            row[column] = value.strip() or None
         else:
             row[column] = as_text(value, problems, column)
     for column in problems:

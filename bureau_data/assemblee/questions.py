@@ -177,10 +177,12 @@ def _row(source: str, record: Mapping[str, Any], missing: dict[str, list[str]]) 
     problems: list[str] = []
     spellings: dict[str, str | None] = {}
     for column, paths in FIELDS.items():
-        spellings[column], value = find(record, paths)
-        if spellings[column] is None and column in CHECKED_FIELDS:
+        path, value = find(record, paths)
+        spellings[column] = path
+        if path is None and column in CHECKED_FIELDS:
             missing.setdefault(uid, []).append(column)
-        row[column] = as_text(value, problems, column)
+        # as_text, inlined for the common case: this loop runs for every field.
+        row[column] = (value.strip() or None) if type(value) is str else as_text(value, problems, column)
     if problems:
         warn(f"{source} : objets imbriqués là où un texte était attendu ({', '.join(problems)}), laissés vides.")
 
