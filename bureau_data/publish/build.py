@@ -2,10 +2,11 @@
 
 ``build_site`` is what ``bureau-data construire`` and ``make articles`` call.
 
-- Incremental: an article is rebuilt only when its notebook (cells, metadata), the
-  library (``bureau_data/`` sources and catalogue), the template, the build settings,
-  the settings that choose which data file a loader reads (local data folder,
-  manifest, catalogue folder), or the content of a data file it read last time changed. Data files are rechecked by
+- Incremental: an article is rebuilt only when one of its inputs changed. The inputs
+  are its notebook (cells, metadata), the library (``bureau_data/`` sources and
+  catalogue), the template, the build settings, the settings that choose which data
+  file a loader reads (local data folder, manifest, catalogue folder), and the content
+  of the data files it read last time. Data files are rechecked by
   size and modification time first, and hashed only when those differ.
 - Safe: each article is written to a staging folder and moved into place only when
   it built completely. A failed article keeps its last good version online.

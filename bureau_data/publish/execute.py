@@ -9,10 +9,10 @@ first cell that sets the matplotlib backend and resolution. Any output of type
 magics print the traceback but swallow the exception), unless the cell is tagged
 ``raises-exception``.
 
-Failures name cells by their number from 1, as JupyterLab shows them. An exception of
-bureau_data (``BureauDataError``) already says in French what went wrong and what to
-do, so its report leaves the traceback in the article's log file; other exceptions
-keep their traceback in the report. nbclient's own English log lines go to that log
+Failures name cells by their number from 1, as JupyterLab shows them. The message of
+an exception of bureau_data (``BureauDataError``) already explains in French what went
+wrong and what to do, so its report leaves the traceback in the article's log file.
+Reports of other exceptions include their traceback. nbclient's own English log lines go to that log
 file too, never to the screen.
 """
 
@@ -63,8 +63,8 @@ del set_matplotlib_formats
 
 
 def _bureau_data_mark_error(result):
-    # Tells the build, through an output it removes again, that a cell raised an
-    # exception of bureau_data: the kernel alone knows the exception's class.
+    # Flags a cell that raised an exception of bureau_data with an output the build
+    # removes again, because only the kernel has the exception object.
     try:
         from bureau_data.errors import BureauDataError
     except ImportError:
@@ -290,8 +290,8 @@ def execute_notebook(path: Path, settings: ExecutionSettings, provenance_log: Pa
 
     provenance_log.parent.mkdir(parents=True, exist_ok=True)
     provenance_log.write_text("", encoding="utf-8")
-    # nbclient logs English lines such as « Timeout waiting for execute reply »: they
-    # belong in the log file, and the French report says the same on screen.
+    # nbclient logs English lines such as « Timeout waiting for execute reply ». They go
+    # to the log file, because the French report gives the same facts on screen.
     nbclient_logger = logging.getLogger("bureau_data.publish.nbclient")
     nbclient_logger.setLevel(logging.INFO)
     nbclient_logger.propagate = False

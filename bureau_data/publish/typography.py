@@ -2,11 +2,11 @@
 
 French puts a space before ``? ! ; : %`` and inside « », and between a number and its
 unit. Written as ordinary spaces, they let a line break before « ? » or after « «.
-``french_spacing`` turns those ordinary spaces into no-break spaces, in the text
-nodes of an HTML or XML document only: tags, attribute values (URLs included),
-comments and the content of ``<code>``, ``<pre>``, ``<kbd>``, ``<samp>``,
-``<script>``, ``<style>`` and ``<textarea>`` stay as they are. It only replaces
-spaces that are already there and never adds one.
+``french_spacing`` turns those ordinary spaces into no-break spaces in the text nodes
+of an HTML or XML document. Tags, attribute values (URLs included) and comments stay as
+they are, and so does the content of ``<code>``, ``<pre>``, ``<kbd>``, ``<samp>``,
+``<script>``, ``<style>`` and ``<textarea>``. It only replaces spaces that are already
+there and never adds one.
 """
 
 from __future__ import annotations
