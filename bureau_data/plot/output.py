@@ -60,7 +60,34 @@ def _text_width_pt(fig: Figure, text: str, size: float, weight: str) -> float:
 
 def wrap_text(fig: Figure, text: str, *, size: float, weight: str = "normal",
               width_pt: float | None = None) -> str:
-    """Break ``text`` into lines that fit the figure width at this font size."""
+    """Break ``text`` into lines that fit the figure width at this font size.
+
+    Parameters
+    ----------
+    fig : Figure
+    text : str
+        Text to wrap. Existing line breaks are kept.
+    size : float
+        Font size in points.
+    weight : str, default "normal"
+        Font weight, such as ``"bold"``.
+    width_pt : float, optional
+        Available width in points; ``None`` takes the figure width minus the margins.
+
+    Returns
+    -------
+    str
+        ``text`` with line breaks between words.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(figsize=(3, 2))
+    >>> print(wrap_text(fig, "La part des femmes à l'Assemblée nationale depuis 1958", size=10))
+    La part des femmes à l'Assemblée
+    nationale depuis 1958
+    >>> plt.close(fig)
+    """
     if width_pt is None:
         width_pt = fig.get_figwidth() * 72.0 - 2 * _MARGIN_PT
     lines: list[str] = []
@@ -120,6 +147,21 @@ def finish(ax_or_fig: Axes | Figure | None = None, *, title: str, subtitle: str 
     -----
     The axes are laid out again with ``tight_layout`` inside the space left between the
     title block and the source line. Calling ``finish`` twice replaces the first texts.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.bar(["RN", "EPR"], [123, 91])
+    >>> _ = finish(ax, title="Le RN est le premier groupe", source="Assemblée nationale",
+    ...            alt="Barres : 123 sièges pour le RN, 91 pour EPR.")
+    >>> chart_info(fig)["title"]
+    'Le RN est le premier groupe'
+    >>> finish(ax, title="", alt="Barres.")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.ConfigurationError: finish() demande un titre non vide (title=...).
+    >>> plt.close(fig)
     """
     fig = _figure_of(ax_or_fig)
     title_text = _clean(title, "title")
@@ -241,10 +283,30 @@ def _sentence(text: str) -> str:
 def chart_info(fig: Figure) -> dict[str, Any]:
     """Return what ``finish()`` stored on a figure: title, subtitle, source, note, alt, caption.
 
+    Parameters
+    ----------
+    fig : Figure
+
+    Returns
+    -------
+    dict
+        Keys ``title``, ``subtitle``, ``source``, ``note``, ``alt`` and ``caption`` (the
+        subtitle, source and note as one text).
+
     Raises
     ------
     ConfigurationError
         When ``finish()`` was not called on this figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = finish(ax, title="Titre", source="Insee", alt="Graphique vide.")
+    >>> info = chart_info(fig)
+    >>> info["source"], info["alt"]
+    ('Insee', 'Graphique vide.')
+    >>> plt.close(fig)
     """
     meta = getattr(fig, META_ATTR, None)
     if not meta:
@@ -268,6 +330,20 @@ def draft_alt(ax_or_fig: Axes | Figure | None = None) -> str:
     -------
     str
         The draft. For axes drawn without the helpers, a sentence built from the axis labels.
+
+    Parameters
+    ----------
+    ax_or_fig : Axes or Figure, optional
+        The chart; ``None`` takes the current figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set(xlabel="année", ylabel="dette publique")
+    >>> draft_alt(ax)
+    'Graphique de dette publique en fonction de année.'
+    >>> plt.close(fig)
     """
     fig = _figure_of(ax_or_fig)
     axes = [ax_or_fig] if isinstance(ax_or_fig, Axes) else list(fig.axes)
@@ -339,6 +415,31 @@ def render(fig: Figure, fmt: str = "png", *, dpi: float | None = None) -> bytes:
     """Render a figure to bytes that depend only on its content (no date, no random id).
 
     PNGs are written with a 256-colour palette to keep article pages light.
+
+    Parameters
+    ----------
+    fig : Figure
+    fmt : {"png", "svg", "pdf"}, default "png"
+    dpi : float, optional
+        As for ``save``.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    ConfigurationError
+        When ``fmt`` is not one of the three formats.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([1, 2], [3, 4])
+    >>> render(fig, "svg") == render(fig, "svg"), render(fig)[:4]
+    (True, b'\\x89PNG')
+    >>> plt.close(fig)
     """
     fmt = fmt.lower().lstrip(".")
     options = _save_options(fig, fmt)
@@ -367,6 +468,16 @@ def save(fig: Figure, path: str | Path, *, dpi: float | None = None) -> Path:
     -------
     Path
         The path written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> path = save(fig, pathlib.Path(tempfile.mkdtemp()) / "graphique.pdf")
+    >>> path.read_bytes()[:5]
+    b'%PDF-'
+    >>> plt.close(fig)
     """
     target = Path(path)
     data = render(fig, target.suffix or "png", dpi=dpi)
@@ -375,14 +486,56 @@ def save(fig: Figure, path: str | Path, *, dpi: float | None = None) -> Path:
 
 
 def slugify(text: str) -> str:
-    """Return an ASCII slug: ``"Dépenses de l'État"`` -> ``"depenses-de-l-etat"``."""
+    """Return an ASCII slug: ``"Dépenses de l'État"`` -> ``"depenses-de-l-etat"``.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        At most 80 characters of ``a-z``, ``0-9`` and ``-``; ``"graphique"`` when nothing
+        is left.
+
+    Examples
+    --------
+    >>> slugify("Dépenses de l'État en 2025"), slugify("€€€")
+    ('depenses-de-l-etat-en-2025', 'graphique')
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:80].rstrip("-") or "graphique"
 
 
 def data_to_csv(data: Any) -> str | None:
-    """Return the CSV text of a chart's data (comma separator, dot decimals, UTF-8)."""
+    """Return the CSV text of a chart's data (comma separator, dot decimals, UTF-8).
+
+    Parameters
+    ----------
+    data : DataFrame, Series or None
+        Anything ``pandas.DataFrame`` accepts. The index is written unless it is a
+        default unnamed ``RangeIndex``.
+
+    Returns
+    -------
+    str or None
+        The CSV text, or None when ``data`` is None.
+
+    Raises
+    ------
+    ConfigurationError
+        When ``data`` cannot be turned into a DataFrame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(data_to_csv(pd.Series([123, 91], index=pd.Index(["RN", "EPR"], name="groupe"),
+    ...                             name="sieges")), end="")
+    groupe,sieges
+    RN,123
+    EPR,91
+    """
     if data is None:
         return None
     import pandas as pd
@@ -402,7 +555,34 @@ def data_to_csv(data: Any) -> str | None:
 
 def chart_output(fig: Figure | None = None, *, data: Any = None,
                  name: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
-    """Build the display bundle and metadata that ``show()`` emits, without displaying them."""
+    """Build the display bundle and metadata that ``show()`` emits, without displaying them.
+
+    Parameters
+    ----------
+    fig, data, name
+        As for ``show``.
+
+    Returns
+    -------
+    tuple of (dict, dict)
+        The bundle (``image/png`` in base64 and the alt text as ``text/plain``) and the
+        metadata under ``bureau_data``: alt, caption, title, source, name and csv.
+
+    Raises
+    ------
+    ConfigurationError
+        When ``finish()`` was not called on the figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = finish(ax, title="Les sièges en 2024", alt="Graphique vide.")
+    >>> bundle, metadata = chart_output(fig)
+    >>> sorted(bundle), metadata["bureau_data"]["name"]
+    (['image/png', 'text/plain'], 'les-sieges-en-2024')
+    >>> plt.close(fig)
+    """
     fig = _figure_of(fig)
     info = chart_info(fig)
     png = render(fig, "png")
@@ -436,6 +616,15 @@ def show(fig: Figure | None = None, *, data: Any = None, name: str | None = None
     -----
     The figure is closed, so the inline backend does not show it a second time. Outside
     IPython nothing is displayed; use ``chart_output()`` to get the bundle.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = finish(ax, title="Titre", alt="Graphique vide.")
+    >>> show(fig)
+    >>> plt.fignum_exists(fig.number)
+    False
     """
     figure = _figure_of(fig)
     bundle, metadata = chart_output(figure, data=data, name=name)
