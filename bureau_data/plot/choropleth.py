@@ -121,6 +121,14 @@ def choropleth(data: Any, *, level: str = "departements", code: str | None = Non
     Codes of ``data`` that match no shape (such as the collectivités 977 and 978, which
     have no outline in the IGN files) are listed in a ``DataWarning`` rather than dropped
     silently.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = choropleth(pd.Series({"11": 12.5, "84": 8.0}), level="regions", kind="percent")
+    >>> len(ax.figure.axes) > 1
+    True
+    >>> plt.close(ax.figure)
     """
     from bureau_data import geo
 
