@@ -32,7 +32,17 @@ TEMPLATE_NOTEBOOK = "_modele.ipynb"
 
 
 def default_notebooks_dir() -> Path:
-    """Return ``notebooks/`` of the checkout, or of the current folder for an installed package."""
+    """Return ``notebooks/`` of the checkout, or of the current folder for an installed package.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> default_notebooks_dir().relative_to(PROJECT_ROOT).as_posix()
+    'notebooks'
+    """
     return (PROJECT_ROOT or Path.cwd()) / "notebooks"
 
 
@@ -168,7 +178,22 @@ def _parser(subparsers: argparse._SubParsersAction, name: str, help_text: str) -
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the article subcommands to the ``bureau-data`` parser."""
+    """Add the article subcommands to the ``bureau-data`` parser.
+
+    Parameters
+    ----------
+    subparsers
+        The result of ``ArgumentParser.add_subparsers`` of the ``bureau-data`` command.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="bureau-data")
+    >>> register(parser.add_subparsers())
+    >>> args = parser.parse_args(["nouvel-article", "part-des-femmes", "--titre", "Les femmes"])
+    >>> args.slug
+    'part-des-femmes'
+    """
     parser = _parser(subparsers, "nouvel-article", "créer un notebook d'article à partir du modèle")
     parser.add_argument("slug", help="identifiant de l'article (minuscules, chiffres, tirets), nom du fichier")
     parser.add_argument("--titre", required=True, help="titre de l'article")
