@@ -295,11 +295,6 @@ def test_rebuild_when_local_folder_or_manifest_changes(tmp_path: Path, monkeypat
     rebuilt = result(build(notebooks, output), "donnees")
     assert (rebuilt.status, rebuilt.message) == ("built", expected_reason)
     assert "octets : 15" in (output / "donnees" / "index.html").read_text(encoding="utf-8")
-
-    manifest.write_text('[files]\n"assemblee.amo.l15" = "mini.json.zip"\n', encoding="utf-8")
-    rebuilt = result(build(notebooks, output), "donnees")
-    assert (rebuilt.status, rebuilt.message) == ("built", expected_reason)
-    assert "octets : 26" in (output / "donnees" / "index.html").read_text(encoding="utf-8")
     assert result(build(notebooks, output), "donnees").status == "skipped"
 
 
