@@ -157,7 +157,24 @@ def slugify(text: str) -> str:
 
 
 def is_object_repr(text: str) -> bool:
-    """Return whether ``text`` is only a Python object repr, or a list or tuple of them."""
+    """Return whether ``text`` is only a Python object repr, or a list or tuple of them.
+
+    Parameters
+    ----------
+    text : str
+        The ``text/plain`` of an output.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_object_repr("<Axes: title={'center': 'Sièges'}>")
+    True
+    >>> is_object_repr("[<matplotlib.lines.Line2D at 0x7f>]"), is_object_repr("42")
+    (True, False)
+    """
     return _OBJECT_REPR.fullmatch(text.strip()) is not None
 
 
@@ -177,6 +194,23 @@ def french_tables(html_text: str) -> markupsafe.Markup:
     becomes ``1 234 567,891`` and ``-12.5`` becomes ``−12,5``, keeping the digits
     pandas chose. A column whose numbers all have four digits or fewer before the
     decimal point is not grouped by thousands, so years stay ``2024``.
+
+    Parameters
+    ----------
+    html_text : str
+        HTML of an output, possibly with several tables.
+
+    Returns
+    -------
+    markupsafe.Markup
+
+    Examples
+    --------
+    >>> html = ('<table class="dataframe"><tbody><tr><td>2024</td><td>1234567.891</td></tr>'
+    ...         '<tr><td>2025</td><td>-12.5</td></tr></tbody></table>')
+    >>> import re
+    >>> re.findall(r"<td>(.*?)</td>", str(french_tables(html)))
+    ['2024', '1\\u202f234\\u202f567,891', '2025', '−12,5']
     """
 
     def table(match: re.Match[str]) -> str:
@@ -218,6 +252,16 @@ class RawOutputPreprocessor(Preprocessor):  # type: ignore[misc]
     object repr is dropped: a chart call left as the last line of a cell, for
     example. Outputs carrying JavaScript are dropped too, because the pages forbid
     scripts.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> output = nbformat.v4.new_output("execute_result", data={"text/plain": "<Axes: >"})
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("plot.hemicycle(...)",
+    ...                                                                outputs=[output])])
+    >>> nb, resources = RawOutputPreprocessor().preprocess(nb, {})
+    >>> nb.cells[0].outputs, len(resources["bureau_warnings"])
+    ([], 1)
     """
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
