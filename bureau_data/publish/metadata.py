@@ -85,7 +85,26 @@ class ArticleMeta:
 
 
 def placeholder_warnings(meta: ArticleMeta) -> list[str]:
-    """Return a French warning for each template text still in the article's metadata."""
+    """Return a French warning for each template text still in the article's metadata.
+
+    Parameters
+    ----------
+    meta : ArticleMeta
+
+    Returns
+    -------
+    list of str
+        Empty when neither the title nor the summary is the template's.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> meta = ArticleMeta(title=sorted(PLACEHOLDER_TITLES)[0], date=dt.date(2026, 3, 8),
+    ...                    authors=("Bureau ouvert",), summary="Depuis 1958.",
+    ...                    slug="part-des-femmes")
+    >>> len(placeholder_warnings(meta))
+    1
+    """
     warnings = []
     if meta.title in PLACEHOLDER_TITLES:
         warnings.append(f"le titre est encore celui du modèle (« {meta.title} ») : "
@@ -112,12 +131,33 @@ def read_notebook(path: Path) -> Any:
     every validation. The ids added here (``cellule-N``, N from 1) exist only in the
     returned copy: the file is never written.
 
+    Parameters
+    ----------
+    path : Path
+        The notebook file.
+
+    Returns
+    -------
+    NotebookNode
+
     Raises
     ------
     OSError
         When the file cannot be read.
     ValueError
         When it is not JSON or not a notebook nbformat can read.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "ancien.ipynb"
+    >>> cell = {"cell_type": "markdown", "metadata": {}, "source": "Texte"}
+    >>> _ = path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+    ...                                 "cells": [cell]}), encoding="utf-8")
+    >>> read_notebook(path).cells[0].id
+    'cellule-1'
+    >>> "id" in json.loads(path.read_text(encoding="utf-8"))["cells"][0]
+    False
     """
     import nbformat
 
