@@ -11,27 +11,35 @@ One parser reads every AMO layout the Assemblée nationale has published:
 The member's root key (``acteur``, ``mandat``, ``organe``) decides how it is read, and the
 members of other kinds (``deport``, ``pays``) are skipped. Values go through
 ``bureau_data._json`` so that ``xsi:nil`` objects, ``#text`` wrappers and lone objects in
-place of lists never reach a cell. Columns are built as plain lists and turned into one
-DataFrame per table with the dtypes declared below.
+place of lists never reach a cell. Each record becomes a tuple, and the tuples of each
+table become one DataFrame with the dtypes declared below. Records whose fields all have
+their usual shape are read by the faster readers of ``_amo_fast``.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import warnings
-from collections.abc import Callable, Mapping
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
 
 from bureau_data import archive
-from bureau_data._json import as_list, get, is_nil, require, scalar
-from bureau_data.codes import normalize_departement
-from bureau_data.errors import DataCheckError, DataWarning, SchemaError
+from bureau_data._json import NIL_KEY, as_list, get, is_nil, require, scalar
+from bureau_data.assemblee import _amo_fast
+from bureau_data.assemblee._amo_fast import (
+    CODE_FRANCAIS_ETRANGER,
+    NotPlain,
+    ValueCaches,
+    departement_code,
+    iso_date_text,
+)
+from bureau_data.errors import DataWarning, SchemaError
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +50,6 @@ STRING = pd.StringDtype()
 DATE = "datetime64[ns]"
 SEXES = ["F", "H"]
 _SEX_OF_CIVILITE = {"Mme": "F", "M.": "H"}
-
-# The AN's code for the circonscriptions of the Français établis hors de France. It is
-# not a département, so it is kept as published rather than passed to normalize_departement.
-CODE_FRANCAIS_ETRANGER = "099"
 
 ACTEUR_COLUMNS: dict[str, Any] = {
     "uid": STRING,
@@ -118,23 +122,59 @@ ORGANE_COLUMNS: dict[str, Any] = {
     "fichier": STRING,
 }
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+def _string_array(values: Sequence[Any], dtype: pd.StringDtype) -> Any:
+    # pyarrow converts a sequence of str and None in C, where pandas would check every
+    # item in Python first. The result is the ArrowStringArray that pd.array builds.
+    return pd.array(pa.array(values, type=pa.large_string()), dtype=dtype)
 
 
-def build_frame(data: Mapping[str, list[Any]], schema: Mapping[str, Any]) -> pd.DataFrame:
+def _masked_array(values: Sequence[Any], dtype: str) -> Any:
+    """Return a nullable ``Int64`` or ``boolean`` array of Python ints or bools and None."""
+    try:
+        arrow = pa.array(values, type=pa.int64() if dtype == "Int64" else pa.bool_())
+    except (pa.ArrowException, OverflowError, TypeError):
+        return pd.array(values, dtype=dtype)  # pandas raises its own error on such values
+    mask = arrow.is_null().to_numpy(zero_copy_only=False, writable=True)
+    data = arrow.fill_null(0 if dtype == "Int64" else False).to_numpy(zero_copy_only=False, writable=True)
+    if dtype == "Int64":
+        return pd.arrays.IntegerArray(data, mask)
+    return pd.arrays.BooleanArray(data, mask)
+
+
+def _date_array(values: Sequence[Any]) -> Any:
+    """Return the ``datetime64[ns]`` array of ISO ``YYYY-MM-DD`` strings and None.
+
+    Each distinct date is converted once by ``pd.to_datetime`` (an archive has a few
+    thousand distinct dates among tens of thousands of cells), so the result and the
+    errors are those of converting the whole column.
+    """
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    converted = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y-%m-%d")
+    dates = converted.astype(DATE).to_numpy()
+    result = np.full(len(codes), np.datetime64("NaT"), dtype=DATE)
+    present = codes >= 0
+    result[present] = dates[codes[present]]
+    return result
+
+
+def build_frame(rows: Sequence[tuple[Any, ...]], schema: Mapping[str, Any]) -> pd.DataFrame:
     """Return a DataFrame with exactly the columns and dtypes of ``schema``.
 
-    A column absent from ``data`` is created empty, so an empty result keeps its schema.
-    Date columns hold ISO ``YYYY-MM-DD`` strings or None.
+    ``rows`` are tuples in the order of ``schema``. An empty ``rows`` gives an empty
+    table with the schema's columns. Date columns hold ISO ``YYYY-MM-DD`` strings or None.
     """
-    length = max((len(values) for values in data.values()), default=0)
+    length = len(rows)
+    values_of = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     columns: dict[str, Any] = {}
-    for name, dtype in schema.items():
-        values = data.get(name, [None] * length)
+    for (name, dtype), values in zip(schema.items(), values_of, strict=True):
         if dtype == DATE:
-            columns[name] = pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d").astype("datetime64[ns]")
+            columns[name] = _date_array(values)
         elif isinstance(dtype, pd.CategoricalDtype):
             columns[name] = pd.Categorical(values, dtype=dtype)
+        elif isinstance(dtype, pd.StringDtype):
+            columns[name] = _string_array(values, dtype)
+        elif dtype in ("Int64", "boolean"):
+            columns[name] = _masked_array(values, dtype)
         else:
             columns[name] = pd.array(values, dtype=dtype)
     return pd.DataFrame(columns, index=pd.RangeIndex(length))
@@ -154,13 +194,9 @@ def _date(value: Any, where: _Where, field: str) -> str | None:
     value = scalar(value)
     if value is None or value == "":
         return None
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        text = value[:10]
-        try:
-            date.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
+    if isinstance(value, str):
+        text = iso_date_text(value)
+        if text is not None:
             return text
     raise SchemaError(
         f"{where.file} : le champ {field} contient {value!r} au lieu d'une date AAAA-MM-JJ.",
@@ -216,34 +252,32 @@ def _required_text(record: Any, path: str, where: _Where, prefix: str) -> str:
     return str(value).strip()
 
 
-def departement_code(value: str | None) -> tuple[str | None, bool]:
-    """Return the normalised code of an AN ``numDepartement`` and whether it is valid.
-
-    ``"1"`` gives ``"01"``, ``"2a"`` gives ``"2A"`` and ``"099"`` stays as published. A code
-    that is not a département (the Senate uses ``"997"`` and ``"998"``) is kept as
-    published, with False.
-    """
-    if value is None:
-        return None, True
-    if value.strip().lstrip("0") == "99":
-        return CODE_FRANCAIS_ETRANGER, True
-    try:
-        return normalize_departement(value, field="election.lieu.numDepartement"), True
-    except DataCheckError:
-        return value.strip(), False
-
-
 # Root keys of the members read; members of other kinds (deport, pays) are skipped.
 _KINDS = ("acteur", "mandat", "organe")
+# Positions in a mandate row of the columns the parser checks after reading it.
+_MANDAT_UID, _MANDAT_TYPE_ORGANE, _MANDAT_DEPARTEMENT_CODE = (
+    list(MANDAT_COLUMNS).index(name) for name in ("uid", "type_organe", "departement_code")
+)
+
+
+def _is_plain(record: Any) -> bool:
+    return type(record) is dict and NIL_KEY not in record
 
 
 class AmoParser:
-    """Accumulate the columns of the three tables while members are read."""
+    """Accumulate the rows of the three tables while members are read.
+
+    Each record is first read by the fast reader of ``_amo_fast``, which handles records
+    whose fields have their usual shape, and otherwise by the generic reader below,
+    which applies every rule of ``bureau_data._json`` and raises the ``SchemaError``s.
+    Both build the same row from the same record.
+    """
 
     def __init__(self) -> None:
-        self.acteurs: dict[str, list[Any]] = {name: [] for name in ACTEUR_COLUMNS}
-        self.mandats: dict[str, list[Any]] = {name: [] for name in MANDAT_COLUMNS}
-        self.organes: dict[str, list[Any]] = {name: [] for name in ORGANE_COLUMNS}
+        self.acteurs: list[tuple[Any, ...]] = []
+        self.mandats: list[tuple[Any, ...]] = []
+        self.organes: list[tuple[Any, ...]] = []
+        self._caches = ValueCaches()
         self._mandat_uids: set[str] = set()
         self.duplicate_mandats = 0
         self.unknown_civilites: dict[str, int] = {}
@@ -278,32 +312,18 @@ class AmoParser:
 
     def add_acteur(self, acteur: Any, where: _Where) -> None:
         """Read one acteur and the mandates embedded in it (AMO10, AMO20)."""
-        prefix = "acteur."
-        uid = _required_text(acteur, "uid", where, prefix)
-        civilite = _required_text(acteur, "etatCivil.ident.civ", where, prefix)
-        columns = self.acteurs
-        columns["uid"].append(uid)
-        columns["civilite"].append(civilite)
-        columns["prenom"].append(_required_text(acteur, "etatCivil.ident.prenom", where, prefix))
-        columns["nom"].append(_required_text(acteur, "etatCivil.ident.nom", where, prefix))
-        columns["nom_alpha"].append(_text(acteur, "etatCivil.ident.alpha"))
-        columns["trigramme"].append(_text(acteur, "etatCivil.ident.trigramme"))
-        sexe = _SEX_OF_CIVILITE.get(civilite)
+        row = None
+        if _is_plain(acteur):
+            try:
+                row = _amo_fast.acteur_row(acteur, self._caches, _SEX_OF_CIVILITE, where.file)
+            except (NotPlain, TypeError):
+                row = None
+        if row is None:
+            row = self._acteur_row(acteur, where)
+        civilite, sexe = row[1], row[6]
         if sexe is None:
             self.unknown_civilites[civilite] = self.unknown_civilites.get(civilite, 0) + 1
-        columns["sexe"].append(sexe)
-        columns["date_naissance"].append(
-            _date(get(acteur, "etatCivil.infoNaissance.dateNais"), where, "acteur.etatCivil.infoNaissance.dateNais")
-        )
-        columns["ville_naissance"].append(_text(acteur, "etatCivil.infoNaissance.villeNais"))
-        columns["departement_naissance"].append(_text(acteur, "etatCivil.infoNaissance.depNais"))
-        columns["pays_naissance"].append(_text(acteur, "etatCivil.infoNaissance.paysNais"))
-        columns["date_deces"].append(_date(get(acteur, "etatCivil.dateDeces"), where, "acteur.etatCivil.dateDeces"))
-        columns["profession"].append(_text(acteur, "profession.libelleCourant"))
-        columns["categorie_socio_pro"].append(_text(acteur, "profession.socProcINSEE.catSocPro"))
-        columns["famille_socio_pro"].append(_text(acteur, "profession.socProcINSEE.famSocPro"))
-        columns["uri_hatvp"].append(_text(acteur, "uri_hatvp"))
-        columns["fichier"].append(where.file)
+        self.acteurs.append(row)
 
         mandats = acteur.get("mandats") if isinstance(acteur, Mapping) else None
         for mandat in as_list(get(mandats, "mandat") if mandats is not None else None):
@@ -311,12 +331,70 @@ class AmoParser:
 
     def add_mandat(self, mandat: Any, where: _Where, prefix: str) -> None:
         """Read one mandate, embedded in an acteur or from its own file (AMO50)."""
-        uid = _required_text(mandat, "uid", where, prefix)
+        read = None
+        if _is_plain(mandat):
+            try:
+                read = _amo_fast.mandat_row(mandat, self._caches, where.file)
+            except (NotPlain, TypeError):
+                read = None
+        if read is None:
+            uid = _required_text(mandat, "uid", where, prefix)
+            if uid in self._mandat_uids:
+                self.duplicate_mandats += 1
+                return
+            read = self._mandat_row(mandat, uid, where, prefix)
+        row, departement_valid = read
+        uid = row[_MANDAT_UID]
         if uid in self._mandat_uids:
             self.duplicate_mandats += 1
             return
         self._mandat_uids.add(uid)
+        code = row[_MANDAT_DEPARTEMENT_CODE]
+        if code is not None and not departement_valid and row[_MANDAT_TYPE_ORGANE] == "ASSEMBLEE":
+            self.invalid_departements[code] = self.invalid_departements.get(code, 0) + 1
+        self.mandats.append(row)
 
+    def add_organe(self, organe: Any, where: _Where) -> None:
+        """Read one organe."""
+        row = None
+        if _is_plain(organe):
+            try:
+                row = _amo_fast.organe_row(organe, self._caches, where.file)
+            except (NotPlain, TypeError):
+                row = None
+        self.organes.append(row if row is not None else self._organe_row(organe, where))
+
+    # -- the generic readers, one row each -----------------------------------------------
+    # Each tuple lists its values in the order of the table's columns, which is also the
+    # order in which they are read and checked.
+
+    def _acteur_row(self, acteur: Any, where: _Where) -> tuple[Any, ...]:
+        prefix = "acteur."
+        uid = _required_text(acteur, "uid", where, prefix)
+        civilite = _required_text(acteur, "etatCivil.ident.civ", where, prefix)
+        return (
+            uid,
+            civilite,
+            _required_text(acteur, "etatCivil.ident.prenom", where, prefix),
+            _required_text(acteur, "etatCivil.ident.nom", where, prefix),
+            _text(acteur, "etatCivil.ident.alpha"),
+            _text(acteur, "etatCivil.ident.trigramme"),
+            _SEX_OF_CIVILITE.get(civilite),
+            _date(get(acteur, "etatCivil.infoNaissance.dateNais"), where, "acteur.etatCivil.infoNaissance.dateNais"),
+            _text(acteur, "etatCivil.infoNaissance.villeNais"),
+            _text(acteur, "etatCivil.infoNaissance.depNais"),
+            _text(acteur, "etatCivil.infoNaissance.paysNais"),
+            _date(get(acteur, "etatCivil.dateDeces"), where, "acteur.etatCivil.dateDeces"),
+            _text(acteur, "profession.libelleCourant"),
+            _text(acteur, "profession.socProcINSEE.catSocPro"),
+            _text(acteur, "profession.socProcINSEE.famSocPro"),
+            _text(acteur, "uri_hatvp"),
+            where.file,
+        )
+
+    def _mandat_row(self, mandat: Any, uid: str, where: _Where, prefix: str) -> tuple[tuple[Any, ...], bool]:
+        """Return the row of a mandate whose ``uid`` is read, and whether its département
+        code is valid."""
         organe_refs = [
             str(scalar(ref)).strip()
             for ref in as_list(require(mandat, "organes.organeRef", file=where.file))
@@ -330,78 +408,59 @@ class AmoParser:
         suppleants = as_list(get(mandat, "suppleants.suppleant"))
         departement = _text(mandat, "election.lieu.numDepartement")
         type_organe = _required_text(mandat, "typeOrgane", where, prefix)
-
-        columns = self.mandats
-        columns["uid"].append(uid)
-        columns["acteur_uid"].append(_required_text(mandat, "acteurRef", where, prefix))
-        columns["legislature"].append(_int(get(mandat, "legislature"), where, prefix + "legislature"))
-        columns["type_organe"].append(type_organe)
-        columns["organe_uid"].append(organe_refs[0])
-        columns["organes_uids"].append(" ".join(organe_refs))
-        columns["date_debut"].append(
-            _date(require(mandat, "dateDebut", file=where.file), where, prefix + "dateDebut")
-        )
-        columns["date_prise_fonction"].append(
-            _date(get(mandat, "mandature.datePriseFonction"), where, prefix + "mandature.datePriseFonction")
-        )
-        columns["date_fin"].append(_date(get(mandat, "dateFin"), where, prefix + "dateFin"))
-        columns["date_publication"].append(
-            _date(get(mandat, "datePublication"), where, prefix + "datePublication")
-        )
-        columns["qualite"].append(_text(mandat, "infosQualite.codeQualite"))
-        columns["libelle_qualite"].append(_text(mandat, "infosQualite.libQualiteSex"))
-        columns["preseance"].append(_int(get(mandat, "preseance"), where, prefix + "preseance"))
-        columns["nomination_principale"].append(
-            _bool(get(mandat, "nominPrincipale"), where, prefix + "nominPrincipale")
-        )
-        columns["cause_mandat"].append(_text(mandat, "election.causeMandat"))
-        columns["cause_fin"].append(_text(mandat, "mandature.causeFin"))
-        columns["mandat_remplace_uid"].append(_text(mandat, "mandature.mandatRemplaceRef"))
-        # The last substitute listed is the current one when the list has several.
-        columns["suppleant_uid"].append(
-            _text(suppleants[-1], "suppleantRef") if suppleants else None
-        )
-        columns["region"].append(_text(mandat, "election.lieu.region"))
-        columns["region_type"].append(_text(mandat, "election.lieu.regionType"))
-        columns["departement"].append(_text(mandat, "election.lieu.departement"))
         code, valid = departement_code(departement)
-        if code is not None and not valid and type_organe == "ASSEMBLEE":
-            self.invalid_departements[code] = self.invalid_departements.get(code, 0) + 1
-        columns["departement_code"].append(code)
-        columns["circonscription"].append(
-            _int(get(mandat, "election.lieu.numCirco"), where, prefix + "election.lieu.numCirco")
+        row = (
+            uid,
+            _required_text(mandat, "acteurRef", where, prefix),
+            _int(get(mandat, "legislature"), where, prefix + "legislature"),
+            type_organe,
+            organe_refs[0],
+            " ".join(organe_refs),
+            _date(require(mandat, "dateDebut", file=where.file), where, prefix + "dateDebut"),
+            _date(get(mandat, "mandature.datePriseFonction"), where, prefix + "mandature.datePriseFonction"),
+            _date(get(mandat, "dateFin"), where, prefix + "dateFin"),
+            _date(get(mandat, "datePublication"), where, prefix + "datePublication"),
+            _text(mandat, "infosQualite.codeQualite"),
+            _text(mandat, "infosQualite.libQualiteSex"),
+            _int(get(mandat, "preseance"), where, prefix + "preseance"),
+            _bool(get(mandat, "nominPrincipale"), where, prefix + "nominPrincipale"),
+            _text(mandat, "election.causeMandat"),
+            _text(mandat, "mandature.causeFin"),
+            _text(mandat, "mandature.mandatRemplaceRef"),
+            # The last substitute listed is the current one when the list has several.
+            _text(suppleants[-1], "suppleantRef") if suppleants else None,
+            _text(mandat, "election.lieu.region"),
+            _text(mandat, "election.lieu.regionType"),
+            _text(mandat, "election.lieu.departement"),
+            code,
+            _int(get(mandat, "election.lieu.numCirco"), where, prefix + "election.lieu.numCirco"),
+            _text(mandat, "election.refCirconscription"),
+            _int(get(mandat, "mandature.placeHemicycle"), where, prefix + "mandature.placeHemicycle"),
+            _bool(get(mandat, "mandature.premiereElection"), where, prefix + "mandature.premiereElection"),
+            where.file,
         )
-        columns["circonscription_uid"].append(_text(mandat, "election.refCirconscription"))
-        columns["place_hemicycle"].append(
-            _int(get(mandat, "mandature.placeHemicycle"), where, prefix + "mandature.placeHemicycle")
-        )
-        columns["premiere_election"].append(
-            _bool(get(mandat, "mandature.premiereElection"), where, prefix + "mandature.premiereElection")
-        )
-        columns["fichier"].append(where.file)
+        return row, valid
 
-    def add_organe(self, organe: Any, where: _Where) -> None:
-        """Read one organe."""
+    def _organe_row(self, organe: Any, where: _Where) -> tuple[Any, ...]:
         prefix = "organe."
-        columns = self.organes
-        columns["uid"].append(_required_text(organe, "uid", where, prefix))
-        columns["code_type"].append(_required_text(organe, "codeType", where, prefix))
-        columns["libelle"].append(_required_text(organe, "libelle", where, prefix))
-        columns["libelle_edition"].append(_text(organe, "libelleEdition"))
-        columns["libelle_abrege"].append(_text(organe, "libelleAbrege"))
-        columns["libelle_abrev"].append(_text(organe, "libelleAbrev"))
-        columns["date_debut"].append(_date(get(organe, "viMoDe.dateDebut"), where, prefix + "viMoDe.dateDebut"))
-        columns["date_agrement"].append(
-            _date(get(organe, "viMoDe.dateAgrement"), where, prefix + "viMoDe.dateAgrement")
+        return (
+            _required_text(organe, "uid", where, prefix),
+            _required_text(organe, "codeType", where, prefix),
+            _required_text(organe, "libelle", where, prefix),
+            _text(organe, "libelleEdition"),
+            _text(organe, "libelleAbrege"),
+            _text(organe, "libelleAbrev"),
+            _date(get(organe, "viMoDe.dateDebut"), where, prefix + "viMoDe.dateDebut"),
+            _date(get(organe, "viMoDe.dateAgrement"), where, prefix + "viMoDe.dateAgrement"),
+            _date(get(organe, "viMoDe.dateFin"), where, prefix + "viMoDe.dateFin"),
+            _int(get(organe, "legislature"), where, prefix + "legislature"),
+            _text(organe, "organeParent"),
+            _text(organe, "regime"),
+            _text(organe, "couleurAssociee"),
+            _text(organe, "positionPolitique"),
+            _int(get(organe, "preseance"), where, prefix + "preseance"),
+            where.file,
         )
-        columns["date_fin"].append(_date(get(organe, "viMoDe.dateFin"), where, prefix + "viMoDe.dateFin"))
-        columns["legislature"].append(_int(get(organe, "legislature"), where, prefix + "legislature"))
-        columns["organe_parent"].append(_text(organe, "organeParent"))
-        columns["regime"].append(_text(organe, "regime"))
-        columns["couleur"].append(_text(organe, "couleurAssociee"))
-        columns["position_politique"].append(_text(organe, "positionPolitique"))
-        columns["preseance"].append(_int(get(organe, "preseance"), where, prefix + "preseance"))
-        columns["fichier"].append(where.file)
 
     # -- result ----------------------------------------------------------------------
 
