@@ -13,9 +13,13 @@ the same normalisation:
 - every scalar goes through ``scalar``, so an ``xsi:nil`` object or a ``#text`` wrapper
   never reaches a column.
 
-Per-voter values are appended to plain lists and per-section constants (scrutin, group,
-position) are stored once with a run length, then expanded with ``numpy.repeat``: the
-XVIIth-legislature archive contains about 650 000 individual positions.
+The XVIIth-legislature archive contains about 650 000 individual positions, so no
+Python code runs per voter. The voter objects are gathered as they are, then every few
+thousand voters each field is turned into integer codes by C-level ``map`` calls over
+``dict.get`` and a ``defaultdict`` of codes (``_flush_voters``), while the objects are
+still in the processor's cache. Values are typed once per distinct value, not once
+per voter. Per-section constants (scrutin, group, position) are stored once with a run
+length, then expanded with ``numpy.repeat``.
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ import logging
 import re
 import unicodedata
 import warnings
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Any
+from itertools import count, repeat
+from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
@@ -74,8 +80,10 @@ CAUSES = {
 SORT_ADOPTED = {"adopté": True, "adopte": True, "adoptée": True, "rejeté": False, "rejete": False,
                 "rejetée": False}
 
-# The row of a voter object with none of the voter fields, such as an xsi:nil object.
-_EMPTY_VOTER = (None, None, None, None, None)
+_DICT_ONLY = {dict}
+# Pending voter objects are encoded once this many have been gathered: a few
+# documents, small enough to be still in the processor's cache.
+_VOTER_BATCH = 1024
 _CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _BOOL = {"true": True, "false": False}
 
@@ -233,9 +241,16 @@ class _Columns:
     def __init__(self) -> None:
         self.scrutins: dict[str, list[Any]] = {name: [] for name in SCRUTIN_FIELDS}
         self.groupes: dict[str, list[Any]] = {name: [] for name in GROUPE_FIELDS}
-        # Positions: one tuple of raw values per voter (see ``VOTER_FIELDS``), plus
-        # run-length encoded constants.
-        self.voters: list[tuple[Any, ...]] = []
+        # Positions: the voter objects not yet encoded, and for each of ``VOTER_FIELDS``
+        # the code of every distinct raw value (in order of first appearance) and one
+        # array of codes per batch (see ``_flush_voters``). Plus run-length encoded
+        # constants.
+        self.voters: list[dict[str, Any]] = []
+        self.voter_codes: dict[str, defaultdict[Any, int]] = {
+            field: defaultdict(count().__next__) for field in VOTER_FIELDS}
+        self.voter_batches: dict[str, list[np.ndarray | list[Any]]] = {field: [] for field in VOTER_FIELDS}
+        # Index of the first run whose voters are still in ``voters``.
+        self.batch_first_run = 0
         self.run_scrutin: list[int] = []
         self.run_groupe: list[Any] = []
         self.run_position: list[int] = []
@@ -339,20 +354,52 @@ def _add_scrutin(cols: _Columns, s: Mapping[str, Any], name: str) -> None:
     _add_mises_au_point(cols, row["uid"], s.get("miseAuPoint"), name)
 
 
+def _member(record: Any, key: str) -> Any:
+    """Return ``_field(record, key)``, reading a plain string value of a dict directly."""
+    if type(record) is dict:
+        value = record.get(key)
+        if type(value) is str:
+            return value
+    return _field(record, key)
+
+
+def _voter_dict(voter: Any) -> dict[str, Any]:
+    """Return the ``VOTER_FIELDS`` of a voter object that is not a dict, as a dict.
+
+    A value that is not a mapping raises AttributeError, which ``parse_document``
+    reports with the file name.
+    """
+    return {field: voter.get(field) for field in VOTER_FIELDS}
+
+
+def _section_voters(section: Any, votant: Any) -> list[dict[str, Any]]:
+    """Return the voters of a section that is not a plain list of dicts, as dicts.
+
+    A list without null items is read item by item, unless an item has none of the voter
+    fields: then, as for every other shape, ``_votants`` drops its nil items first.
+    """
+    if type(votant) is list and None not in votant:
+        rows = [voter if type(voter) is dict else _voter_dict(voter) for voter in votant]
+        if all(any(row.get(field) is not None for field in VOTER_FIELDS) for row in rows):
+            return rows
+    return [voter if type(voter) is dict else _voter_dict(voter) for voter in _votants(section)]
+
+
 def _add_groupe(cols: _Columns, index: int, uid: str | None, groupe: Any, name: str) -> None:
-    groupe_uid = _text(_field(groupe, "organeRef"), "groupe.organeRef")
+    groupe_uid = _text(_member(groupe, "organeRef"), "groupe.organeRef")
     vote = _field(groupe, "vote")
     g = cols.groupes
     g["scrutin_uid"].append(uid)
     g["groupe_uid"].append(groupe_uid)
-    g["nombre_membres"].append(_field(groupe, "nombreMembresGroupe"))
-    g["position_majoritaire"].append(_text(_field(vote, "positionMajoritaire"), "groupe.vote.positionMajoritaire"))
+    g["nombre_membres"].append(_member(groupe, "nombreMembresGroupe"))
+    g["position_majoritaire"].append(_text(_member(vote, "positionMajoritaire"), "groupe.vote.positionMajoritaire"))
     for column, value in _counts(_field(vote, "decompteVoix")).items():
         g[column].append(value)
 
     nominatif = _field(vote, "decompteNominatif")
     if not isinstance(nominatif, Mapping):
         return
+    voters = cols.voters
     for key, section in nominatif.items():
         if section is None or key.startswith("@"):
             continue
@@ -360,32 +407,83 @@ def _add_groupe(cols: _Columns, index: int, uid: str | None, groupe: Any, name: 
         if position is None or position not in POSITIONS:
             _add_unknown_section(cols, name, key, section)
             continue
-        # Fast path for the usual ``{"votant": [...]}`` without null items. Raw values are
-        # kept as found; ``positions_frame`` types them column by column, which is much
-        # faster than converting 650 000 voters one value at a time.
+        # Fast path for the usual ``{"votant": [dict, ...]}``: the list is taken as it is.
+        # Its nil items are dropped by ``_flush_voters`` when it has an item without any
+        # voter field, as the general path's ``as_list`` would.
         votant = section.get("votant") if type(section) is dict else None
-        rows = None
-        if type(votant) is list and None not in votant:
-            rows = [
-                (voter.get("acteurRef"), voter.get("mandatRef"), voter.get("parDelegation"),
-                 voter.get("numPlace"), voter.get("causePositionVote"))
-                for voter in votant
-            ]
-            if _EMPTY_VOTER in rows:  # an xsi:nil item: take the general path
-                rows = None
-        if rows is None:
-            rows = [
-                (voter.get("acteurRef"), voter.get("mandatRef"), voter.get("parDelegation"),
-                 voter.get("numPlace"), voter.get("causePositionVote"))
-                for voter in _votants(section)
-            ]
-        if not rows:
-            continue
-        cols.voters.extend(rows)
+        if type(votant) is list and {*map(type, votant)} == _DICT_ONLY:
+            rows = votant
+        else:
+            rows = _section_voters(section, votant)
+            if not rows:
+                continue
+        voters += rows
         cols.run_scrutin.append(index)
         cols.run_groupe.append(groupe_uid)
         cols.run_position.append(POSITIONS.index(position))
         cols.run_length.append(len(rows))
+
+
+def _flush_voters(cols: _Columns) -> None:
+    """Encode the pending voter objects: one array of codes per field of ``VOTER_FIELDS``.
+
+    Each field is read from every voter and looked up in the field's ``defaultdict`` of
+    codes by C-level ``map`` calls. A value that cannot be a dict key (an ``xsi:nil``
+    object, a ``#text`` wrapper) makes that field's batch stay a list of raw values,
+    normalised by ``_voter_field``. A voter object without any of the voter fields
+    (an ``xsi:nil`` item, say) first makes ``_drop_nil_voters`` remove the nil items of
+    its run.
+    """
+    batch = cols.voters
+    if not batch:
+        return
+    first_run = cols.batch_first_run
+    cols.voters = []
+    cols.batch_first_run = len(cols.run_length)
+    get = dict.get
+    actors = list(map(get, batch, repeat("acteurRef", len(batch))))
+    if None in actors:
+        empty = [i for i, voter in enumerate(batch) if all(voter.get(field) is None for field in VOTER_FIELDS)]
+        if empty:
+            batch = _drop_nil_voters(cols, batch, empty, first_run)
+            actors = [voter.get("acteurRef") for voter in batch]
+    size = len(batch)
+    for field in VOTER_FIELDS:
+        values = actors if field == "acteurRef" else map(get, batch, repeat(field, size))
+        try:
+            codes: np.ndarray | list[Any] = np.fromiter(
+                map(cols.voter_codes[field].__getitem__, values), dtype=np.int32, count=size)
+        except TypeError:
+            codes = list(map(get, batch, repeat(field, size)))
+        cols.voter_batches[field].append(codes)
+
+
+def _drop_nil_voters(cols: _Columns, batch: list[dict[str, Any]], empty: list[int],
+                     first_run: int) -> list[dict[str, Any]]:
+    """Drop the ``xsi:nil`` items of each run of ``batch`` that has an item in ``empty``.
+
+    ``first_run`` is the index of the run of ``batch[0]``. Runs left without voters are
+    removed, as the general path never records an empty run.
+    """
+    lengths = np.asarray(cols.run_length[first_run:], dtype=np.int64)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    runs = sorted({int(run) for run in np.searchsorted(ends, empty, side="right")})
+    kept: list[dict[str, Any]] = []
+    previous = 0
+    for run in runs:
+        start, end = int(starts[run]), int(ends[run])
+        kept += batch[previous:start]
+        items = [voter for voter in batch[start:end] if NIL_KEY not in voter or not is_nil(voter)]
+        kept += items
+        cols.run_length[first_run + run] = len(items)
+        previous = end
+    kept += batch[previous:]
+    for run in reversed(runs):
+        if cols.run_length[first_run + run] == 0:
+            for column in (cols.run_scrutin, cols.run_groupe, cols.run_position, cols.run_length):
+                del column[first_run + run]
+    return kept
 
 
 def _add_unknown_section(cols: _Columns, name: str, key: str, section: Any) -> None:
@@ -525,6 +623,9 @@ def parse_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]]) 
     try:
         for name, raw in documents:
             parse_document(cols, raw, name)
+            if len(cols.voters) >= _VOTER_BATCH:
+                _flush_voters(cols)
+        _flush_voters(cols)
     finally:
         if enabled:
             gc.enable()
@@ -602,32 +703,120 @@ def _category(values: list[Any], field: str) -> pd.Categorical:
     return pd.Categorical([_text(value) for value in values])
 
 
-# Fields kept for each voter, in the order of the tuples of ``_Columns.voters``.
+# Fields kept for each voter, in the order in which their bad values are reported.
 VOTER_FIELDS = ("acteurRef", "mandatRef", "parDelegation", "numPlace", "causePositionVote")
-_VOTER_STRUCT = pa.struct([(field, pa.string()) for field in VOTER_FIELDS])
 
 
-def _voter_array(voters: list[tuple[Any, ...]], locate: Callable[[int], str] | None = None) -> pa.StructArray:
-    """Return the voters' raw values as an Arrow struct array of strings.
+class _Encoded(NamedTuple):
+    """A column as codes into its distinct values (``-1`` for a missing value)."""
 
-    Arrow converts the tuples in C. A value that is not a string (an ``xsi:nil`` object,
-    a ``#text`` wrapper) makes it fail; the values are then normalised one by one.
-    """
+    codes: np.ndarray
+    categories: list[Any]
+
+    def to_arrow(self) -> pa.Array:
+        """Return the column as an Arrow string array, one value per row."""
+        indices = pa.array(self.codes, mask=self.codes < 0, type=pa.int32())
+        dictionary = pa.array(self.categories, type=pa.string())
+        return pa.DictionaryArray.from_arrays(indices, dictionary).dictionary_decode()
+
+
+def _encode(values: list[Any]) -> _Encoded:
+    """Return hashable values as codes in order of first appearance, None as -1."""
+    codes: defaultdict[Any, int] = defaultdict(count().__next__)
+    array = np.fromiter(map(codes.__getitem__, values), dtype=np.int32, count=len(values))
+    return _without_none(array, list(codes))
+
+
+def _without_none(codes: np.ndarray, categories: list[Any]) -> _Encoded:
+    """Return codes where the category None, if present, is replaced by -1."""
     try:
-        return pa.array(voters, type=_VOTER_STRUCT)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
-        pass
-    normalised = []
-    for index, voter in enumerate(voters):
+        none = categories.index(None)
+    except ValueError:
+        return _Encoded(codes, categories)
+    codes = codes.copy()
+    codes[codes == none] = -1
+    codes[codes > none] -= 1
+    return _Encoded(codes, categories[:none] + categories[none + 1:])
+
+
+def _voter_field(cols: _Columns, position: int) -> _Encoded | tuple[int, SchemaError]:
+    """Return one field of the voters as text codes, or ``(row, error)`` for its first bad value.
+
+    When every value is hashable, only the distinct values go through ``_text``
+    (``#text`` wrappers and nil objects are unhashable, so this is rare). Otherwise the
+    field's values are normalised row by row, and the first one that is not text is
+    returned with its row.
+    """
+    field = VOTER_FIELDS[position]
+    batches = cols.voter_batches[field]
+    raw_categories = list(cols.voter_codes[field])
+    if not any(type(batch) is list for batch in batches):
+        codes = np.concatenate(batches) if batches else np.zeros(0, dtype=np.int32)
+        if all(type(value) is str or value is None for value in raw_categories):
+            return _without_none(codes, raw_categories)
+        # Hashable values that are not strings (numbers): type the distinct values.
+        normalised = _encode([_text(value, f"votant.{field}") for value in raw_categories])
+        return _Encoded(normalised.codes[codes], normalised.categories)
+    values: list[Any] = []
+    for batch in batches:
+        values += batch if type(batch) is list else [raw_categories[code] for code in batch]
+    normalised_values = []
+    for index, value in enumerate(values):
         try:
-            normalised.append(tuple(_text(value, f"votant.{field}") for value, field in zip(
-                voter, VOTER_FIELDS, strict=True)))
+            normalised_values.append(_text(value, f"votant.{field}"))
         except SchemaError as exc:
-            if locate is None:
-                raise
-            file = locate(index)
-            raise SchemaError(f"{file} : {exc}", path=file, field=exc.field, found=exc.found) from None
-    return pa.array(normalised, type=_VOTER_STRUCT)
+            return index, exc
+    return _encode(normalised_values)
+
+
+def _voter_columns(cols: _Columns, locate: Callable[[int], str] | None = None) -> dict[str, _Encoded]:
+    """Return the voters' values as text codes, one ``_Encoded`` per field of ``VOTER_FIELDS``.
+
+    The first value that is not text, in voter order, raises ``SchemaError`` naming its file.
+    """
+    columns: dict[str, _Encoded] = {}
+    failures: list[tuple[int, int, SchemaError]] = []
+    for position, field in enumerate(VOTER_FIELDS):
+        result = _voter_field(cols, position)
+        if isinstance(result, _Encoded):
+            columns[field] = result
+        else:
+            failures.append((result[0], position, result[1]))
+    if failures:
+        index, _, exc = min(failures, key=lambda failure: failure[:2])
+        if locate is None:
+            raise exc
+        file = locate(index)
+        raise SchemaError(f"{file} : {exc}", path=file, field=exc.field, found=exc.found) from None
+    return columns
+
+
+def _encoded_category(column: _Encoded) -> pd.Categorical:
+    return pd.Categorical.from_codes(column.codes, categories=pd.Index(column.categories, dtype="str"))
+
+
+def _encoded_bool(column: _Encoded, field: str, locate: Callable[[int], str] | None = None) -> pd.Series:
+    """Return ``_arrow_bool`` of the column, typing each distinct value once."""
+    try:
+        per_value = _arrow_bool(pa.array(column.categories, type=pa.string()), field).array
+    except SchemaError:
+        return _arrow_bool(column.to_arrow(), field, locate)
+    # Code -1 picks the appended missing value.
+    data = np.append(per_value.to_numpy(dtype=bool, na_value=False), False)[column.codes]
+    mask = np.append(per_value.isna(), True)[column.codes]
+    return pd.Series(pd.arrays.BooleanArray(data, mask))
+
+
+def _encoded_int(column: _Encoded, field: str, dtype: Any,
+                 locate: Callable[[int], str] | None = None) -> pd.Series:
+    """Return ``_arrow_int`` of the column, typing each distinct value once."""
+    try:
+        per_value = _arrow_int(pa.array(column.categories, type=pa.string()), field, "Int64").array
+    except SchemaError:
+        return _arrow_int(column.to_arrow(), field, dtype, locate)
+    data = np.append(per_value.to_numpy(dtype=np.int64, na_value=0), 0)[column.codes]
+    mask = np.append(per_value.isna(), True)[column.codes]
+    return pd.Series(pd.arrays.IntegerArray(data, mask)).astype(dtype)
 
 
 def _string_array(values: list[Any]) -> pa.Array:
@@ -794,6 +983,7 @@ def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
       acteur_uid    position  par_delegation
     0        PA1  abstention           False
     """
+    _flush_voters(cols)  # voters of documents added with parse_document alone
     lengths = np.asarray(cols.run_length, dtype=np.int64)
     ends = np.cumsum(lengths)
 
@@ -801,7 +991,7 @@ def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
         run = int(np.searchsorted(ends, index, side="right"))
         return str(cols.scrutins["fichier"][cols.run_scrutin[run]])
 
-    voters = _voter_array(cols.voters, file_of)
+    voters = _voter_columns(cols, file_of)
     # A uid present twice (reported by the checks) maps to one category.
     uids = pd.Index(scrutin_uids, dtype="object")
     scrutin_categories = uids.unique()
@@ -810,20 +1000,20 @@ def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
     position_codes = np.repeat(np.asarray(cols.run_position, dtype=np.int8), lengths)
     groupe_runs = _arrow_category(_string_array(cols.run_groupe))
     groupe_codes = np.repeat(groupe_runs.codes, lengths)
-    cause = _arrow_category(voters.field("causePositionVote"))
+    cause = _encoded_category(voters["causePositionVote"])
     cause = cause.add_categories(sorted(set(CAUSES) - set(cause.categories)))
     return pd.DataFrame({
         "scrutin_uid": pd.Categorical.from_codes(scrutin_codes, categories=pd.Index(scrutin_categories, dtype="str")),
-        "acteur_uid": _arrow_category(voters.field("acteurRef")),
-        "mandat_uid": _arrow_category(voters.field("mandatRef")),
+        "acteur_uid": _encoded_category(voters["acteurRef"]),
+        "mandat_uid": _encoded_category(voters["mandatRef"]),
         "groupe_uid": pd.Categorical.from_codes(groupe_codes, dtype=groupe_runs.dtype),
         "position": pd.Categorical.from_codes(
             position_codes, dtype=pd.CategoricalDtype(list(POSITIONS), ordered=True)),
-        "par_delegation": _arrow_bool(voters.field("parDelegation"), "votant.parDelegation", file_of),
+        "par_delegation": _encoded_bool(voters["parDelegation"], "votant.parDelegation", file_of),
         "cause_code": cause,
         "cause_libelle": cause.rename_categories(
             {code: CAUSES.get(code, f"inconnue ({code})") for code in cause.categories}),
-        "num_place": _arrow_int(voters.field("numPlace"), "votant.numPlace", "Int16", file_of),
+        "num_place": _encoded_int(voters["numPlace"], "votant.numPlace", "Int16", file_of),
     })
 
 
@@ -887,6 +1077,7 @@ def run_counts(cols: _Columns) -> pd.DataFrame:
     >>> run_counts(parse_documents([("V1.json", doc)])).loc[("VTANR5L17V1", "PO1")].to_dict()
     {'pour_calcule': 2, 'contre_calcule': 0, 'abstentions_calcule': 0, 'non_votants_calcule': 0}
     """
+    _flush_voters(cols)  # dropping nil voters may change the runs
     uids = np.asarray(cols.scrutins["uid"], dtype=object)
     runs = pd.DataFrame({
         "scrutin_uid": uids[np.asarray(cols.run_scrutin, dtype=np.int64)] if cols.run_scrutin else [],
