@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from itertools import count, repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -297,22 +298,68 @@ def _count_column(key: str) -> str | None:
     return _COUNT_COLUMN[key]
 
 
-def _counts(decompte: Any) -> dict[str, Any]:
-    """Return the raw published counts of a ``decompte``/``decompteVoix`` object by column.
+# Count columns, in the order of the values ``_count_values`` returns.
+_COUNT_NAMES = tuple(COUNT_COLUMNS.values())
+_NO_COUNTS = (None,) * len(_COUNT_NAMES)
+# Keys of a decompte object, in order → getter of its values in ``_COUNT_NAMES`` order.
+_COUNT_GETTERS: dict[tuple[Any, ...], Callable[[list[Any]], tuple[Any, ...]]] = {}
+_MAX_COUNT_GETTERS = 1024
 
-    Values stay as found (strings); ``_int_series`` converts whole columns at once.
+
+def _count_getter(keys: tuple[Any, ...]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """Return a getter of the count values in a list of a decompte's values, plus a None.
+
+    When two keys give the same column, the last one wins. A column without a key reads
+    the final None.
     """
-    counts: dict[str, Any] = dict.fromkeys(COUNT_COLUMNS.values())
-    if type(decompte) is not dict:
-        if is_nil(decompte) or not isinstance(decompte, Mapping):
-            return counts
-    elif NIL_KEY in decompte:
-        return counts
-    for key, value in decompte.items():
+    last: dict[str, int] = {}
+    for position, key in enumerate(keys):
         column = _count_column(key)
         if column is not None:
-            counts[column] = value
-    return counts
+            last[column] = position
+    return itemgetter(*(last.get(column, -1) for column in _COUNT_NAMES))
+
+
+def _count_values(decompte: Any) -> tuple[Any, ...]:
+    """Return the raw published counts of a ``decompte``/``decompteVoix`` object.
+
+    Values stay as found (strings), in the order of ``_COUNT_NAMES``; ``_nullable_int``
+    converts whole columns at once.
+    """
+    if type(decompte) is not dict:
+        if is_nil(decompte) or not isinstance(decompte, Mapping):
+            return _NO_COUNTS
+    elif NIL_KEY in decompte:
+        return _NO_COUNTS
+    keys = tuple(decompte)
+    getter = _COUNT_GETTERS.get(keys)
+    if getter is None:
+        getter = _count_getter(keys)
+        if len(_COUNT_GETTERS) < _MAX_COUNT_GETTERS:
+            _COUNT_GETTERS[keys] = getter
+    return getter([*decompte.values(), None])
+
+
+def _counts(decompte: Any) -> dict[str, Any]:
+    """Return the raw published counts of a ``decompte``/``decompteVoix`` object by column."""
+    return dict(zip(_COUNT_NAMES, _count_values(decompte), strict=True))
+
+
+# Raw section key → index in ``POSITIONS``, -1 for a key that is not one of them, -2 for
+# an XML attribute (``@...``). Filled as keys are met.
+_SECTION_CODES: dict[str, int] = {}
+
+
+def _section_code(key: str) -> int:
+    code = _SECTION_CODES.get(key)
+    if code is None:
+        if key.startswith("@"):
+            code = -2
+        else:
+            position = _SECTION_POSITION.get(_canonical(key))
+            code = POSITIONS.index(position) if position in POSITIONS else -1
+        _SECTION_CODES[key] = code
+    return code
 
 
 def _add_scrutin(cols: _Columns, s: Mapping[str, Any], name: str) -> None:
@@ -354,15 +401,6 @@ def _add_scrutin(cols: _Columns, s: Mapping[str, Any], name: str) -> None:
     _add_mises_au_point(cols, row["uid"], s.get("miseAuPoint"), name)
 
 
-def _member(record: Any, key: str) -> Any:
-    """Return ``_field(record, key)``, reading a plain string value of a dict directly."""
-    if type(record) is dict:
-        value = record.get(key)
-        if type(value) is str:
-            return value
-    return _field(record, key)
-
-
 def _voter_dict(voter: Any) -> dict[str, Any]:
     """Return the ``VOTER_FIELDS`` of a voter object that is not a dict, as a dict.
 
@@ -386,26 +424,47 @@ def _section_voters(section: Any, votant: Any) -> list[dict[str, Any]]:
 
 
 def _add_groupe(cols: _Columns, index: int, uid: str | None, groupe: Any, name: str) -> None:
-    groupe_uid = _text(_member(groupe, "organeRef"), "groupe.organeRef")
-    vote = _field(groupe, "vote")
+    # Plain strings and dicts (what orjson builds) are read directly; any other shape goes
+    # through ``_field``, which also reads one-item lists and nil objects.
+    plain = type(groupe) is dict
+    groupe_uid = groupe.get("organeRef") if plain else None
+    if type(groupe_uid) is not str:
+        groupe_uid = _text(_field(groupe, "organeRef"), "groupe.organeRef")
+    vote = groupe.get("vote") if plain else None
+    if type(vote) is not dict or NIL_KEY in vote:
+        vote = _field(groupe, "vote")
+    membres = groupe.get("nombreMembresGroupe") if plain else None
+    if type(membres) is not str:
+        membres = _field(groupe, "nombreMembresGroupe")
+    plain_vote = type(vote) is dict
+    majority = vote.get("positionMajoritaire") if plain_vote else None
+    if type(majority) is not str:
+        majority = _text(_field(vote, "positionMajoritaire"), "groupe.vote.positionMajoritaire")
+    decompte = vote.get("decompteVoix") if plain_vote else None
+    if type(decompte) is not dict or NIL_KEY in decompte:
+        decompte = _field(vote, "decompteVoix")
+
     g = cols.groupes
     g["scrutin_uid"].append(uid)
     g["groupe_uid"].append(groupe_uid)
-    g["nombre_membres"].append(_member(groupe, "nombreMembresGroupe"))
-    g["position_majoritaire"].append(_text(_member(vote, "positionMajoritaire"), "groupe.vote.positionMajoritaire"))
-    for column, value in _counts(_field(vote, "decompteVoix")).items():
+    g["nombre_membres"].append(membres)
+    g["position_majoritaire"].append(majority)
+    for column, value in zip(_COUNT_NAMES, _count_values(decompte)):
         g[column].append(value)
 
-    nominatif = _field(vote, "decompteNominatif")
-    if not isinstance(nominatif, Mapping):
-        return
+    nominatif = vote.get("decompteNominatif") if plain_vote else None
+    if type(nominatif) is not dict or NIL_KEY in nominatif:
+        nominatif = _field(vote, "decompteNominatif")
+        if not isinstance(nominatif, Mapping):
+            return
     voters = cols.voters
     for key, section in nominatif.items():
-        if section is None or key.startswith("@"):
+        if section is None:
             continue
-        position = _SECTION_POSITION.get(_canonical(key))
-        if position is None or position not in POSITIONS:
-            _add_unknown_section(cols, name, key, section)
+        code = _section_code(key)
+        if code < 0:
+            if code == -1:
+                _add_unknown_section(cols, name, key, section)
             continue
         # Fast path for the usual ``{"votant": [dict, ...]}``: the list is taken as it is.
         # Its nil items are dropped by ``_flush_voters`` when it has an item without any
@@ -420,7 +479,7 @@ def _add_groupe(cols: _Columns, index: int, uid: str | None, groupe: Any, name: 
         voters += rows
         cols.run_scrutin.append(index)
         cols.run_groupe.append(groupe_uid)
-        cols.run_position.append(POSITIONS.index(position))
+        cols.run_position.append(code)
         cols.run_length.append(len(rows))
 
 
@@ -500,7 +559,7 @@ def _add_mises_au_point(cols: _Columns, uid: str | None, block: Any, name: str) 
     if is_nil(block) or not isinstance(block, Mapping):
         return
     for key, section in block.items():
-        if key.startswith("@"):
+        if key.startswith("@") or section is None:  # a None section lists no voter
             continue
         canonical = canonical_key(key)
         if canonical == "dysfonctionnement":
