@@ -60,7 +60,13 @@ SITE_FILES = ("index.html", "feed.xml", "sitemap.xml", "style.css", "favicon.svg
 
 
 class BuildLockTimeout(BuildError):
-    """Another build kept the output folder locked for too long."""
+    """Another build kept the output folder locked for too long.
+
+    Examples
+    --------
+    >>> issubclass(BuildLockTimeout, BuildError)
+    True
+    """
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,12 @@ class BuildOptions:
     ``slugs`` empty means every notebook. ``html_budget`` is in bytes: a larger
     article page fails. ``lock_timeout`` is how long to wait for another build, in
     seconds. ``verbose`` puts full tracebacks and stderr texts in the report.
+
+    Examples
+    --------
+    >>> options = BuildOptions(notebooks_dir=Path("notebooks"), output_dir=Path("articles"))
+    >>> options.slugs, options.jobs, options.template
+    ((), 1, 'bureau')
     """
 
     notebooks_dir: Path
@@ -89,7 +101,16 @@ class BuildOptions:
 
 @dataclass
 class ArticleResult:
-    """Outcome of one article in a build: ``built``, ``skipped``, ``draft`` (left out) or ``failed``."""
+    """Outcome of one article in a build: ``built``, ``skipped``, ``draft`` (left out) or ``failed``.
+
+    Examples
+    --------
+    >>> notebook = Path("notebooks/part-des-femmes.ipynb")
+    >>> result = ArticleResult(slug="part-des-femmes", notebook=notebook, status="skipped",
+    ...                        message="inchangé")
+    >>> result.status, result.warnings
+    ('skipped', [])
+    """
 
     slug: str
     notebook: Path
@@ -102,7 +123,15 @@ class ArticleResult:
 
 @dataclass
 class BuildReport:
-    """Outcome of a build: one result per article, plus site-level errors."""
+    """Outcome of a build: one result per article, plus site-level errors.
+
+    Examples
+    --------
+    >>> report = BuildReport(results=[ArticleResult("a", Path("a.ipynb"), "built"),
+    ...                               ArticleResult("b", Path("b.ipynb"), "failed", "cellule 3")])
+    >>> report.ok, [result.slug for result in report.by_status("failed")]
+    (False, ['b'])
+    """
 
     results: list[ArticleResult] = field(default_factory=list)
     site_errors: list[str] = field(default_factory=list)
@@ -135,6 +164,11 @@ def library_fingerprint() -> str:
 
     The reference tables are the CSV files directly in ``data/`` (group colours and
     names, for example); ``data/cache`` is not read.
+
+    Examples
+    --------
+    >>> len(library_fingerprint()), library_fingerprint() == library_fingerprint()
+    (64, True)
     """
     digest = hashlib.sha256(_hash_tree(LIBRARY_DIR, ("*.py", "*.csv", "*.json", "*.toml")).encode("ascii"))
     data_dir = LIBRARY_DIR.parent / "data"
@@ -146,7 +180,13 @@ def library_fingerprint() -> str:
 
 
 def template_fingerprint() -> str:
-    """Return the sha256 of every template and style file."""
+    """Return the sha256 of every template and style file.
+
+    Examples
+    --------
+    >>> len(template_fingerprint())
+    64
+    """
     return _hash_tree(TEMPLATES_DIR, ("*",))
 
 
@@ -155,6 +195,25 @@ def notebook_fingerprint(nb: dict[str, Any]) -> str:
 
     Cell types, sources, tags, attachments and the article metadata count; outputs,
     execution counts, the kernel name and editor state do not.
+
+    Parameters
+    ----------
+    nb : dict
+        The notebook as read by ``nbformat``.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell("print(1)")
+    >>> before = notebook_fingerprint(nbformat.v4.new_notebook(cells=[cell]))
+    >>> cell.outputs = [nbformat.v4.new_output("stream", text="1\\n")]
+    >>> notebook_fingerprint(nbformat.v4.new_notebook(cells=[cell])) == before
+    True
     """
     cells = [
         {
@@ -175,6 +234,20 @@ def data_source_fingerprint() -> str:
     These are the local data folder (``BUREAU_DATA_LOCAL_DIR``), the manifest
     (``BUREAU_DATA_MANIFEST``, path and content) and the catalogue folder
     (``BUREAU_DATA_CATALOGUE_DIR``, path and content), as resolved now.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> before = data_source_fingerprint()
+    >>> with mock.patch.dict(os.environ, {"BUREAU_DATA_LOCAL_DIR": ""}):
+    ...     data_source_fingerprint() == before
+    False
     """
     from bureau_data.config import get_settings
 
@@ -216,6 +289,26 @@ def data_files_unchanged(files: list[dict[str, Any]]) -> tuple[bool, str]:
     -------
     tuple
         ``(True, "")`` when every file contains the same bytes, else ``(False, reason)``.
+
+    Parameters
+    ----------
+    files : list of dict
+        One dict per file with ``path``, ``size``, ``mtime_ns`` and ``sha256``, as the build
+        state records them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "donnees.csv"
+    >>> _ = path.write_bytes(b"a;b\\n")
+    >>> stat = path.stat()
+    >>> item = {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+    ...         "sha256": hashlib.sha256(b"a;b\\n").hexdigest()}
+    >>> data_files_unchanged([item])
+    (True, '')
+    >>> _ = path.write_bytes(b"a;c\\n")
+    >>> data_files_unchanged([item])
+    (False, 'fichier de données modifié : .../donnees.csv')
     """
     for item in files:
         path = Path(item["path"])
@@ -244,10 +337,23 @@ def build_state_dir(output_dir: Path, cache_dir: Path | None = None) -> Path:
     cache_dir
         The cache folder; None reads ``BUREAU_DATA_CACHE_DIR`` (default ``data/cache/``).
 
+    Returns
+    -------
+    Path
+        ``<cache>/construction/<folder name>-<hash>``, which may not exist yet.
+
     Notes
     -----
     The lock lives here too, so two builds of the same output folder exclude each
     other only when they use the same cache folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> cache = Path(tempfile.mkdtemp())
+    >>> state = build_state_dir(Path("articles"), cache)
+    >>> state.relative_to(cache).parts[0], state.name.startswith("articles-")
+    ('construction', True)
     """
     from bureau_data.config import get_settings
 
@@ -257,7 +363,24 @@ def build_state_dir(output_dir: Path, cache_dir: Path | None = None) -> Path:
 
 
 def article_log_path(state_dir: Path, slug: str) -> Path:
-    """Return the log file of an article's last build: kernel stderr, tracebacks, cell stderr."""
+    """Return the log file of an article's last build: kernel stderr, tracebacks, cell stderr.
+
+    Parameters
+    ----------
+    state_dir : Path
+        The result of ``build_state_dir``.
+    slug : str
+        The article's slug.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> article_log_path(Path("etat"), "part-des-femmes").as_posix()
+    'etat/logs/part-des-femmes.log'
+    """
     return state_dir / "logs" / f"{slug}.log"
 
 
@@ -266,7 +389,25 @@ def _state_path(output_dir: Path) -> Path:
 
 
 def load_state(output_dir: Path) -> dict[str, Any]:
-    """Return the state of the last build in ``output_dir`` (empty if none or unreadable)."""
+    """Return the state of the last build in ``output_dir`` (empty if none or unreadable).
+
+    Parameters
+    ----------
+    output_dir : Path
+        The site folder; the state is ``.build/state.json`` inside it.
+
+    Returns
+    -------
+    dict
+        ``{"version": ..., "articles": {slug: ...}}``. A missing, unreadable or older
+        state gives no article, so every article is built again.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> load_state(Path(tempfile.mkdtemp()))["articles"]
+    {}
+    """
     path = _state_path(output_dir)
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
@@ -451,7 +592,34 @@ def _publish(staging: Path, target: Path, trash_dir: Path) -> None:
 
 
 def discover_notebooks(notebooks_dir: Path) -> list[Path]:
-    """Return the article notebooks: ``*.ipynb`` not starting with ``_``, sorted by name."""
+    """Return the article notebooks: ``*.ipynb`` not starting with ``_``, sorted by name.
+
+    Parameters
+    ----------
+    notebooks_dir : Path
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    BuildError
+        When the folder does not exist.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in ("b.ipynb", "a.ipynb", "_modele.ipynb", "notes.md"):
+    ...     _ = (folder / name).write_text("{}", encoding="utf-8")
+    >>> [path.name for path in discover_notebooks(folder)]
+    ['a.ipynb', 'b.ipynb']
+    >>> discover_notebooks(folder / "absent")
+    Traceback (most recent call last):
+        ...
+    bureau_data.errors.BuildError: Dossier de notebooks introuvable : .../absent.
+    """
     if not notebooks_dir.is_dir():
         raise BuildError(f"Dossier de notebooks introuvable : {notebooks_dir}.")
     return sorted(p for p in notebooks_dir.glob("*.ipynb") if not p.name.startswith(("_", ".")))
@@ -486,10 +654,26 @@ def build_site(options: BuildOptions) -> BuildReport:
         One result per article considered. ``report.ok`` is False when an article
         failed or the site has broken links; the other articles are still built.
 
+    Parameters
+    ----------
+    options : BuildOptions
+
     Raises
     ------
     BuildError
         Before any article runs: unknown slug or template, no kernel, locked output.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "notebooks").mkdir()
+    >>> options = BuildOptions(notebooks_dir=root / "notebooks", output_dir=root / "site")
+    >>> report = build_site(options)
+    >>> report.ok, report.results
+    (True, [])
+    >>> sorted(path.name for path in (root / "site").iterdir() if path.is_file())
+    ['favicon.svg', 'feed.xml', 'index.html', 'sitemap.xml', 'style.css']
     """
     started = time.perf_counter()
     check_template(options.template)
