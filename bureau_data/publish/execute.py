@@ -83,7 +83,15 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 class KernelNotFoundError(BuildError):
-    """The kernel the build is configured to use is not installed."""
+    """The kernel the build is configured to use is not installed.
+
+    Examples
+    --------
+    >>> resolve_kernel("noyau-absent")
+    Traceback (most recent call last):
+        ...
+    bureau_data.publish.execute.KernelNotFoundError: Noyau Jupyter introuvable : ...
+    """
 
 
 class CellFailure(BuildError):
@@ -92,6 +100,16 @@ class CellFailure(BuildError):
     ``cell_number`` counts from 1 as JupyterLab does (0 is the setup cell the build
     injects). ``library_error`` is True when the exception is a ``BureauDataError``,
     whose French message is enough: ``report()`` then leaves out the traceback.
+
+    Examples
+    --------
+    >>> failure = CellFailure(Path("notebooks/exemple.ipynb"), 2, "1 / 0",
+    ...                       "exception ZeroDivisionError : division by zero", "")
+    >>> print(failure)
+    Échec de l'article notebooks/exemple.ipynb, cellule 2 (numérotée à partir de 1, comme
+    dans JupyterLab) : exception ZeroDivisionError : division by zero
+    --- Cellule 2 ---
+    1 / 0
     """
 
     def __init__(self, notebook: Path, cell_number: int, source: str, reason: str, traceback: str,
@@ -140,12 +158,37 @@ def _trimmed_source(source: str) -> str:
 
 
 def strip_ansi(text: str) -> str:
-    """Remove the terminal colour codes of an IPython traceback."""
+    """Remove the terminal colour codes of an IPython traceback.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> strip_ansi("\\x1b[0;31mZeroDivisionError\\x1b[0m: division by zero")
+    'ZeroDivisionError: division by zero'
+    """
     return _ANSI.sub("", text)
 
 
 def available_kernels() -> dict[str, str]:
-    """Return the installed kernels, name to resource folder, sorted by name."""
+    """Return the installed kernels, name to resource folder, sorted by name.
+
+    Returns
+    -------
+    dict of str to str
+        Kernel names and the folders of their ``kernel.json``.
+
+    Examples
+    --------
+    >>> "python3" in available_kernels()
+    True
+    """
     return dict(sorted(KernelSpecManager().find_kernel_specs().items()))
 
 
@@ -164,6 +207,11 @@ def resolve_kernel(requested: str | None) -> str:
     KernelNotFoundError
         When the requested kernel, or both defaults, are missing. The message lists
         the installed kernels.
+
+    Examples
+    --------
+    >>> resolve_kernel("python3")
+    'python3'
     """
     kernels = available_kernels()
     candidates = [requested] if requested else [DEFAULT_KERNEL, FALLBACK_KERNEL]
@@ -243,14 +291,38 @@ def _cell_traceback(cell: NotebookNode, exc: CellExecutionError) -> str:
 
 @dataclass(frozen=True)
 class ExecutionSettings:
-    """Kernel and time limit the build runs notebooks with."""
+    """Kernel and time limit the build runs notebooks with.
+
+    Examples
+    --------
+    >>> ExecutionSettings(kernel_name="python3")
+    ExecutionSettings(kernel_name='python3', cell_timeout=300)
+    """
 
     kernel_name: str
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
 
 
 def kernel_environment(provenance_log: Path) -> dict[str, str]:
-    """Return the environment of the kernel: this process's, plus the build's variables."""
+    """Return the environment of the kernel: this process's, plus the build's variables.
+
+    Parameters
+    ----------
+    provenance_log : Path
+        The file named by ``BUREAU_DATA_PROVENANCE_LOG`` in the kernel.
+
+    Returns
+    -------
+    dict of str to str
+        Also sets the inline matplotlib backend and ``PYTHONHASHSEED=0``, and removes
+        ``JPY_PARENT_PID``.
+
+    Examples
+    --------
+    >>> env = kernel_environment(Path("/tmp/provenance.jsonl"))
+    >>> env["BUREAU_DATA_PROVENANCE_LOG"], env["PYTHONHASHSEED"]
+    ('/tmp/provenance.jsonl', '0')
+    """
     env = dict(os.environ)
     env[ENV_PROVENANCE_LOG] = str(provenance_log)
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
@@ -277,11 +349,28 @@ def execute_notebook(path: Path, settings: ExecutionSettings, provenance_log: Pa
         stderr (start-up warnings, crash messages) and nbclient's log lines. None
         leaves the kernel's stderr on the build's stderr and drops nbclient's lines.
 
+    Returns
+    -------
+    NotebookNode
+        The executed notebook, without the setup cell the build adds first.
+
     Raises
     ------
     CellFailure
         When a cell raises, prints an error output (unless tagged
         ``raises-exception``), times out, or the kernel dies.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> path = folder / "exemple.ipynb"
+    >>> cell = nbformat.v4.new_code_cell("print(6 * 7)")
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    >>> settings = ExecutionSettings(kernel_name="python3")
+    >>> nb = execute_notebook(path, settings, folder / "log.jsonl", folder / "article.log")
+    >>> nb.cells[0].outputs[0]["text"]
+    '42\\n'
     """
     nb = read_notebook(path)
     nb.metadata["kernelspec"] = {"name": settings.kernel_name, "display_name": settings.kernel_name,
