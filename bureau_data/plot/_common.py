@@ -166,6 +166,23 @@ def readable_color(color: Any, minimum: float = 4.5) -> Any:
     Pale series colours (the light yellow and light blue of the colour-blind safe
     palettes) keep their line, but text written in them needs a WCAG contrast ratio of
     ``minimum`` with the background (4.5 for normal text). The mix keeps the hue.
+
+    Parameters
+    ----------
+    color
+        Any matplotlib colour.
+    minimum : float, default 4.5
+        Contrast ratio to reach with the background of the current theme.
+
+    Returns
+    -------
+    colour
+        ``color`` itself when it already reads, else a ``#RRGGBB`` mix, or the text ink.
+
+    Examples
+    --------
+    >>> readable_color("#313567"), readable_color("#EEDD88")
+    ('#313567', '#6F6846')
     """
     from matplotlib.colors import to_hex, to_rgb
 
