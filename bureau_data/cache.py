@@ -277,7 +277,9 @@ def _write_entry(folder: Path, tables: dict[str, pd.DataFrame], name: str, versi
             bare = df.copy(deep=False)
             bare.attrs = {}  # attrs live in tables.json, where their types are restored
             arrow = pa.Table.from_pandas(bare, preserve_index=True)
-            pq.write_table(arrow, tmp / file, write_page_checksum=True)
+            # Entries are always read whole, so column statistics (min and max per page,
+            # costly for string dictionaries) would only slow the write.
+            pq.write_table(arrow, tmp / file, write_page_checksum=True, write_statistics=False)
             item["size"], item["footer_sha256"] = _footer_sha256(tmp / file)
             items.append(item)
         meta = {
