@@ -75,8 +75,9 @@ def _normalise_space(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     if _UNUSUAL.search(text) is None:
-        # Only spaces, no-break spaces and line breaks: three replacements give the
-        # result of the general case below, in half the time on the archives' texts.
+        # Only spaces, no-break spaces and line breaks: two regular expressions and
+        # two replacements give the result of the general case below, in half the time
+        # on the archives' texts.
         text = _SPACE_RUN.sub(" ", text.replace("\u00a0", " "))
         return _LINE_BREAK_RUN.sub("\n", text).replace(" \n", "\n").strip(" \n")
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
@@ -92,8 +93,8 @@ def html_to_text(value: Any) -> str | None:
     Tags are removed (their text is kept), ``<script>``, ``<style>`` and similar
     elements are removed with their content, attributes (event handlers, ``href``,
     ``src``) disappear with their tags, and entities are decoded. The conversion is
-    repeated until the text no longer changes, so entities escaped twice cannot turn
-    into tags. Block elements (``p``, ``br``, ``li``, ``tr``...) become line breaks;
+    repeated while the text still changes and contains ``<`` or ``&``, so entities
+    escaped twice cannot turn into tags. Block elements (``p``, ``br``, ``li``, ``tr``...) become line breaks;
     runs of spaces, including no-break spaces, become one space; empty lines are
     removed and the text is in Unicode NFC form.
 
