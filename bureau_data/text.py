@@ -42,9 +42,10 @@ _CLEANER = nh3.Cleaner(
 )
 # The cleaner's output is serialised by html5ever: its only tags are the block tags,
 # without attributes, and its text escapes only "&", U+00A0, "<" and ">". So a tag
-# ends at the first ">" and four replacements decode the text.
+# ends at the first ">" and four replacements decode the text ("&nbsp;" first, see
+# _one_pass).
 _CLEAN_TAG = re.compile(r"<[^>]*>")
-_SERIALISER_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&amp;", "&"))
+_SERIALISER_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Control characters, carriage returns and every whitespace character (str.isspace)
@@ -65,6 +66,9 @@ def _one_pass(fragment: str) -> str:
     # and comments with their content. Each remaining tag becomes a line break, then
     # the serialiser's entities are decoded ("&amp;" last, so "&amp;lt;" gives "&lt;").
     text = _CLEAN_TAG.sub("\n", _CLEANER.clean(fragment))
+    # "&nbsp;" is the only common entity: once it is decoded, most texts contain no
+    # "&" left, and one search replaces three replacements.
+    text = text.replace("&nbsp;", "\u00a0")
     if "&" in text:
         for entity, character in _SERIALISER_ENTITIES:
             text = text.replace(entity, character)
