@@ -129,6 +129,26 @@ class ValueCaches:
         self.departement = ValueCache(departement_code, {None: (None, True)})
 
 
+# Fields whose values are mostly distinct (uids, names, labels) skip the caches, where
+# each first lookup costs a Python call and the stored value is never looked up again.
+
+
+def _distinct_text(value: Any) -> str | None:
+    """Convert an optional text field like ``ValueCaches.text``, without caching."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        raise NotPlain
+    return value.strip() or None
+
+
+def _distinct_required(value: Any) -> str:
+    """Convert a required text field like ``ValueCaches.required``, without caching."""
+    if type(value) is not str:
+        raise NotPlain
+    return value.strip()
+
+
 _EMPTY: dict[str, Any] = {}
 
 
@@ -152,47 +172,76 @@ def _leaf(value: Any) -> Any:
     return value
 
 
+def _organe_refs(organes: Any, required: ValueCache) -> tuple[str, str]:
+    """Return the first organe uid of a mandate and all of them joined by spaces."""
+    if type(organes) is not dict or NIL_KEY in organes:
+        raise NotPlain
+    refs = organes.get("organeRef")
+    if type(refs) is str:
+        # The cache returns one string object per distinct uid, which pyarrow copies
+        # faster than thousands of equal strings scattered in memory.
+        uid = required[refs]
+        return uid, uid
+    if type(refs) is list and refs and all(type(ref) is str for ref in refs):
+        stripped = [ref.strip() for ref in refs]
+        return stripped[0], " ".join(stripped)
+    raise NotPlain
+
+
 def mandat_row(mandat: dict[str, Any], caches: ValueCaches, file: str) -> tuple[tuple[Any, ...], bool]:
     """Return the row of a plain mandate (``MANDAT_COLUMNS`` order), and whether its
     département code is valid."""
     get = mandat.get
     text, date_, int_, bool_, required = caches.text, caches.date, caches.int, caches.bool, caches.required
 
-    organes = get("organes")
-    if type(organes) is not dict or NIL_KEY in organes:
+    uid = get("uid")
+    debut = get("dateDebut")
+    if type(uid) is not str or debut is None:
         raise NotPlain
-    refs = organes.get("organeRef")
-    if type(refs) is str:
-        organe_uid = organes_uids = refs.strip()
-    elif type(refs) is list and refs and all(type(ref) is str for ref in refs):
-        stripped = [ref.strip() for ref in refs]
-        organe_uid, organes_uids = stripped[0], " ".join(stripped)
-    else:
-        raise NotPlain
+    organe_uid, organes_uids = _organe_refs(get("organes"), required)
+    qualite = _node(get("infosQualite"))
+    election, mandature, suppleants = get("election"), get("mandature"), get("suppleants")
+
+    if election is None and mandature is None and suppleants is None:
+        # Most mandates (groups, commissions, parties...) have no election, mandature
+        # or substitute, so the columns read from them are empty.
+        row = (
+            uid.strip(),
+            required[get("acteurRef")],
+            int_[get("legislature")],
+            required[get("typeOrgane")],
+            organe_uid,
+            organes_uids,
+            date_[debut],
+            None,
+            date_[get("dateFin")],
+            date_[get("datePublication")],
+            text[qualite.get("codeQualite")],
+            text[qualite.get("libQualiteSex")],
+            int_[get("preseance")],
+            bool_[get("nominPrincipale")],
+            None, None, None, None, None, None, None, None, None, None, None, None,
+            file,
+        )
+        return row, True
 
     suppleant_uid = None
-    suppleant = _node(get("suppleants")).get("suppleant")
+    suppleant = _node(suppleants).get("suppleant")
     if suppleant is not None:
         # A lone substitute object: a list, a nil or a ``#text`` wrapper goes to the generic reader.
         if type(suppleant) is not dict or "suppleantRef" not in suppleant or NIL_KEY in suppleant \
                 or "#text" in suppleant:
             raise NotPlain
-        suppleant_uid = text[suppleant["suppleantRef"]]
-
-    debut = get("dateDebut")
-    if debut is None:
-        raise NotPlain
-    election = _node(get("election"))
+        suppleant_uid = _distinct_text(suppleant["suppleantRef"])
+    election = _node(election)
     lieu = _node(election.get("lieu"))
-    mandature = _node(get("mandature"))
-    qualite = _node(get("infosQualite"))
-    type_organe = required[get("typeOrgane")]
+    mandature = _node(mandature)
     code, valid = caches.departement[text[lieu.get("numDepartement")]]
     row = (
-        required[get("uid")],
+        uid.strip(),
         required[get("acteurRef")],
         int_[get("legislature")],
-        type_organe,
+        required[get("typeOrgane")],
         organe_uid,
         organes_uids,
         date_[debut],
@@ -205,14 +254,14 @@ def mandat_row(mandat: dict[str, Any], caches: ValueCaches, file: str) -> tuple[
         bool_[get("nominPrincipale")],
         text[election.get("causeMandat")],
         text[mandature.get("causeFin")],
-        text[mandature.get("mandatRemplaceRef")],
+        _distinct_text(mandature.get("mandatRemplaceRef")),
         suppleant_uid,
         text[lieu.get("region")],
         text[lieu.get("regionType")],
         text[lieu.get("departement")],
         code,
         int_[lieu.get("numCirco")],
-        text[election.get("refCirconscription")],
+        _distinct_text(election.get("refCirconscription")),
         int_[mandature.get("placeHemicycle")],
         bool_[mandature.get("premiereElection")],
         file,
@@ -226,11 +275,11 @@ def organe_row(organe: dict[str, Any], caches: ValueCaches, file: str) -> tuple[
     text, date_, int_, required = caches.text, caches.date, caches.int, caches.required
     periode = _node(get("viMoDe"))
     return (
-        required[get("uid")],
+        _distinct_required(get("uid")),
         required[get("codeType")],
-        required[get("libelle")],
-        text[get("libelleEdition")],
-        text[get("libelleAbrege")],
+        _distinct_required(get("libelle")),
+        _distinct_text(get("libelleEdition")),
+        _distinct_text(get("libelleAbrege")),
         text[get("libelleAbrev")],
         date_[periode.get("dateDebut")],
         date_[periode.get("dateAgrement")],
@@ -261,21 +310,21 @@ def acteur_row(acteur: dict[str, Any], caches: ValueCaches, sexes: dict[str, str
     insee = _node(profession.get("socProcINSEE"))
     civilite = required[_leaf(ident.get("civ"))]
     return (
-        required[_leaf(get("uid"))],
+        _distinct_required(_leaf(get("uid"))),
         civilite,
         required[_leaf(ident.get("prenom"))],
-        required[_leaf(ident.get("nom"))],
-        text[_leaf(ident.get("alpha"))],
+        _distinct_required(_leaf(ident.get("nom"))),
+        _distinct_text(_leaf(ident.get("alpha"))),
         text[_leaf(ident.get("trigramme"))],
         sexes.get(civilite),
         date_[_leaf(naissance.get("dateNais"))],
-        text[_leaf(naissance.get("villeNais"))],
+        _distinct_text(_leaf(naissance.get("villeNais"))),
         text[_leaf(naissance.get("depNais"))],
         text[_leaf(naissance.get("paysNais"))],
         date_[_leaf(etat_civil.get("dateDeces"))],
         text[_leaf(profession.get("libelleCourant"))],
         text[_leaf(insee.get("catSocPro"))],
         text[_leaf(insee.get("famSocPro"))],
-        text[_leaf(get("uri_hatvp"))],
+        _distinct_text(_leaf(get("uri_hatvp"))),
         file,
     )

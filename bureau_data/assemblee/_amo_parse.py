@@ -148,13 +148,12 @@ def _date_array(values: Sequence[Any]) -> Any:
     thousand distinct dates among tens of thousands of cells), so the result and the
     errors are those of converting the whole column.
     """
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    converted = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y-%m-%d")
-    dates = converted.astype(DATE).to_numpy()
-    result = np.full(len(codes), np.datetime64("NaT"), dtype=DATE)
-    present = codes >= 0
-    result[present] = dates[codes[present]]
-    return result
+    distinct = list(set(values) - {None})
+    converted = pd.to_datetime(pd.Series(distinct, dtype=object), format="%Y-%m-%d")
+    nanoseconds = dict(zip(distinct, converted.astype(DATE).to_numpy().view(np.int64).tolist(), strict=True))
+    nanoseconds[None] = np.iinfo(np.int64).min  # NaT
+    stamps = np.fromiter(map(nanoseconds.__getitem__, values), dtype=np.int64, count=len(values))
+    return stamps.view(DATE)
 
 
 def build_frame(rows: Sequence[tuple[Any, ...]], schema: Mapping[str, Any]) -> pd.DataFrame:
@@ -260,10 +259,6 @@ _MANDAT_UID, _MANDAT_TYPE_ORGANE, _MANDAT_DEPARTEMENT_CODE = (
 )
 
 
-def _is_plain(record: Any) -> bool:
-    return type(record) is dict and NIL_KEY not in record
-
-
 class AmoParser:
     """Accumulate the rows of the three tables while members are read.
 
@@ -291,6 +286,12 @@ class AmoParser:
         Unknown keys beside the root object are ignored, and a root object written as a
         one-item list is read as its item.
         """
+        if type(doc) is dict and len(doc) == 1:
+            # The usual member has one root key, its kind. Other shapes are checked below.
+            (kind,) = doc
+            if kind in _KINDS:
+                self._add_record(kind, scalar(doc[kind]), where)
+                return
         kinds = [key for key in doc if key in _KINDS] if isinstance(doc, Mapping) else []
         if not isinstance(doc, Mapping) or not doc or is_nil(doc) or len(kinds) > 1:
             found = sorted(doc)[:5] if isinstance(doc, Mapping) else type(doc).__name__
@@ -299,10 +300,10 @@ class AmoParser:
                 f"trouvé : {found or 'objet vide'}.",
                 path=where.file, field="(racine)", found=str(found or "objet vide"),
             )
-        if not kinds:
-            return
-        kind = kinds[0]
-        record = scalar(doc[kind])
+        if kinds:
+            self._add_record(kinds[0], scalar(doc[kinds[0]]), where)
+
+    def _add_record(self, kind: str, record: Any, where: _Where) -> None:
         if kind == "acteur":
             self.add_acteur(record, where)
         elif kind == "mandat":
@@ -313,7 +314,7 @@ class AmoParser:
     def add_acteur(self, acteur: Any, where: _Where) -> None:
         """Read one acteur and the mandates embedded in it (AMO10, AMO20)."""
         row = None
-        if _is_plain(acteur):
+        if type(acteur) is dict and NIL_KEY not in acteur:
             try:
                 row = _amo_fast.acteur_row(acteur, self._caches, _SEX_OF_CIVILITE, where.file)
             except (NotPlain, TypeError):
@@ -332,7 +333,7 @@ class AmoParser:
     def add_mandat(self, mandat: Any, where: _Where, prefix: str) -> None:
         """Read one mandate, embedded in an acteur or from its own file (AMO50)."""
         read = None
-        if _is_plain(mandat):
+        if type(mandat) is dict and NIL_KEY not in mandat:
             try:
                 read = _amo_fast.mandat_row(mandat, self._caches, where.file)
             except (NotPlain, TypeError):
@@ -357,7 +358,7 @@ class AmoParser:
     def add_organe(self, organe: Any, where: _Where) -> None:
         """Read one organe."""
         row = None
-        if _is_plain(organe):
+        if type(organe) is dict and NIL_KEY not in organe:
             try:
                 row = _amo_fast.organe_row(organe, self._caches, where.file)
             except (NotPlain, TypeError):
