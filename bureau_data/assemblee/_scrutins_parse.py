@@ -508,12 +508,16 @@ def _flush_voters(cols: _Columns) -> None:
             actors = [voter.get("acteurRef") for voter in batch]
     size = len(batch)
     for field in VOTER_FIELDS:
-        values = actors if field == "acteurRef" else map(get, batch, repeat(field, size))
-        try:
-            codes: np.ndarray | list[Any] = np.fromiter(
-                map(cols.voter_codes[field].__getitem__, values), dtype=np.int32, count=size)
-        except TypeError:
-            codes = list(map(get, batch, repeat(field, size)))
+        values = actors if field == "acteurRef" else list(map(get, batch, repeat(field, size)))
+        lookup = cols.voter_codes[field].__getitem__
+        codes: np.ndarray | list[Any]
+        if values.count(None) == size:  # a field absent from every voter: seat, cause
+            codes = np.full(size, lookup(None), dtype=np.int32)
+        else:
+            try:
+                codes = np.fromiter(map(lookup, values), dtype=np.int32, count=size)
+            except TypeError:
+                codes = values
         cols.voter_batches[field].append(codes)
 
 
@@ -737,6 +741,9 @@ def _bad_value(values: Any, field: str, check: Callable[[Any, str], Any],
     return SchemaError(f"Champ {field} : valeur invalide.", field=field, found="?")
 
 
+_INT_OR_NONE = {int, type(None)}
+
+
 def _nullable_int(values: list[Any], dtype: Any = "Int64", field: str = "",
                   locate: Callable[[int], str] | None = None) -> pd.Series:
     """Return integers from raw values (numeric strings, nil objects, None) as a nullable column.
@@ -744,6 +751,9 @@ def _nullable_int(values: list[Any], dtype: Any = "Int64", field: str = "",
     Raises ``SchemaError`` naming the file (through ``locate``) and the field of the first
     value that is not an integer.
     """
+    types = {*map(type, values)}
+    if int in types and types <= _INT_OR_NONE:  # already typed by ``_int`` while parsing
+        return pd.Series(pd.array(values, dtype=dtype))
     numbers = _parse_ints(values)
     if numbers is not None:
         return pd.Series(numbers).astype(dtype)
