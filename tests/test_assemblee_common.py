@@ -99,3 +99,10 @@ def test_parse_dates_empty_input():
     parsed = parse_dates([], "date_test")
     assert len(parsed) == 0
     assert str(parsed.dtype) == "datetime64[ns, Europe/Paris]"
+
+
+def test_parse_dates_reads_fullwidth_digits():
+    # Python's \d, which parse_dates used to sort values by form, matches every decimal
+    # digit, and pandas parses full-width ones.
+    parsed = parse_dates(["２０２５-03-20"], "date_test")
+    assert parsed.tolist() == [pd.Timestamp("2025-03-20", tz="Europe/Paris")]

@@ -128,9 +128,11 @@ def ref_list(value: Any) -> list[str]:
     return refs
 
 
-_DATE_ONLY = r"\d{4}-\d{2}-\d{2}"
-_DATE_WITH_OFFSET = r"\d{4}-\d{2}-\d{2}(?:Z|[+-]\d{2}:\d{2})"
-_FRENCH_DATE = r"\d{2}/\d{2}/\d{4}"
+# Arrow's regular expressions (RE2) read \d as ASCII digits only. \p{Nd} is every
+# decimal digit, as \d is in Python, so the same values reach each parser as before.
+_DATE_ONLY = r"\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2}"
+_DATE_WITH_OFFSET = r"\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2}(?:Z|[+-]\p{Nd}{2}:\p{Nd}{2})"
+_FRENCH_DATE = r"\p{Nd}{2}/\p{Nd}{2}/\p{Nd}{4}"
 
 
 def parse_dates(values: Sequence[str | None], field: str, *, tz: str | None = PARIS) -> pd.Series:
