@@ -102,7 +102,6 @@ def test_parse_dates_empty_input():
 
 
 def test_parse_dates_reads_fullwidth_digits():
-    # Python's \d, which parse_dates used to sort values by form, matches every decimal
-    # digit, and pandas parses full-width ones.
+    # Full-width digits are decimal digits (\p{Nd}), which pandas parses.
     parsed = parse_dates(["２０２５-03-20"], "date_test")
     assert parsed.tolist() == [pd.Timestamp("2025-03-20", tz="Europe/Paris")]

@@ -129,7 +129,7 @@ def ref_list(value: Any) -> list[str]:
 
 
 # Arrow's regular expressions (RE2) read \d as ASCII digits only. \p{Nd} is every
-# decimal digit, as \d is in Python, so the same values reach each parser as before.
+# decimal digit, like \d in Python's re, and pandas parses dates in any of them.
 _DATE_ONLY = r"\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2}"
 _DATE_WITH_OFFSET = r"\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2}(?:Z|[+-]\p{Nd}{2}:\p{Nd}{2})"
 _FRENCH_DATE = r"\p{Nd}{2}/\p{Nd}{2}/\p{Nd}{4}"
