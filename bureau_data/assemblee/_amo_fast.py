@@ -205,7 +205,7 @@ def mandat_row(mandat: dict[str, Any], caches: ValueCaches, file: str) -> tuple[
     if election is None and mandature is None and suppleants is None:
         # Most mandates (groups, commissions, parties...) have no election, mandature
         # or substitute, so the columns read from them are empty.
-        row = (
+        row: tuple[Any, ...] = (
             uid.strip(),
             required[get("acteurRef")],
             int_[get("legislature")],

@@ -22,7 +22,7 @@ import logging
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import orjson
@@ -33,7 +33,6 @@ from bureau_data import archive
 from bureau_data._json import NIL_KEY, as_list, get, is_nil, require, scalar
 from bureau_data.assemblee import _amo_fast
 from bureau_data.assemblee._amo_fast import (
-    CODE_FRANCAIS_ETRANGER,
     NotPlain,
     ValueCaches,
     departement_code,
@@ -133,7 +132,7 @@ def _masked_array(values: Sequence[Any], dtype: str) -> Any:
     try:
         arrow = pa.array(values, type=pa.int64() if dtype == "Int64" else pa.bool_())
     except (pa.ArrowException, OverflowError, TypeError):
-        return pd.array(values, dtype=dtype)  # pandas raises its own error on such values
+        return pd.array(values, dtype=cast(Any, dtype))  # pandas raises its own error on such values
     mask = arrow.is_null().to_numpy(zero_copy_only=False, writable=True)
     data = arrow.fill_null(0 if dtype == "Int64" else False).to_numpy(zero_copy_only=False, writable=True)
     if dtype == "Int64":
@@ -150,7 +149,7 @@ def _date_array(values: Sequence[Any]) -> Any:
     """
     distinct = list(set(values) - {None})
     converted = pd.to_datetime(pd.Series(distinct, dtype=object), format="%Y-%m-%d")
-    nanoseconds = dict(zip(distinct, converted.astype(DATE).to_numpy().view(np.int64).tolist(), strict=True))
+    nanoseconds = dict(zip(distinct, converted.astype("datetime64[ns]").to_numpy().view(np.int64).tolist(), strict=True))
     nanoseconds[None] = np.iinfo(np.int64).min  # NaT
     stamps = np.fromiter(map(nanoseconds.__getitem__, values), dtype=np.int64, count=len(values))
     return stamps.view(DATE)
