@@ -178,8 +178,6 @@ def _organe_refs(organes: Any, required: ValueCache) -> tuple[str, str]:
         raise NotPlain
     refs = organes.get("organeRef")
     if type(refs) is str:
-        # The cache returns one string object per distinct uid, which pyarrow copies
-        # faster than thousands of equal strings scattered in memory.
         uid = required[refs]
         return uid, uid
     if type(refs) is list and refs and all(type(ref) is str for ref in refs):
@@ -188,38 +186,49 @@ def _organe_refs(organes: Any, required: ValueCache) -> tuple[str, str]:
     raise NotPlain
 
 
+# Keys read from every mandate, in the order ``mandat_row`` unpacks them.
+_MANDAT_KEYS = ("uid", "acteurRef", "legislature", "typeOrgane", "dateDebut", "dateFin", "datePublication",
+                "preseance", "nominPrincipale", "organes", "infosQualite", "election", "mandature",
+                "suppleants")
+
+
 def mandat_row(mandat: dict[str, Any], caches: ValueCaches, file: str) -> tuple[tuple[Any, ...], bool]:
     """Return the row of a plain mandate (``MANDAT_COLUMNS`` order), and whether its
     département code is valid."""
-    get = mandat.get
     text, date_, int_, bool_, required = caches.text, caches.date, caches.int, caches.bool, caches.required
 
-    uid = get("uid")
-    debut = get("dateDebut")
+    (uid, acteur, legislature, type_organe, debut, fin, publication, preseance, nomination,
+     organes, qualite, election, mandature, suppleants) = map(mandat.get, _MANDAT_KEYS)
     if type(uid) is not str or debut is None:
         raise NotPlain
-    organe_uid, organes_uids = _organe_refs(get("organes"), required)
-    qualite = _node(get("infosQualite"))
-    election, mandature, suppleants = get("election"), get("mandature"), get("suppleants")
+    refs = organes.get("organeRef") if type(organes) is dict and NIL_KEY not in organes else None
+    if type(refs) is str:
+        # The cache returns one string object per distinct uid, which pyarrow copies
+        # faster than thousands of equal strings scattered in memory.
+        organe_uid = organes_uids = required[refs]
+    else:
+        organe_uid, organes_uids = _organe_refs(organes, required)
+    if type(qualite) is not dict or NIL_KEY in qualite:
+        qualite = _node(qualite)
 
     if election is None and mandature is None and suppleants is None:
         # Most mandates (groups, commissions, parties...) have no election, mandature
         # or substitute, so the columns read from them are empty.
         row: tuple[Any, ...] = (
             uid.strip(),
-            required[get("acteurRef")],
-            int_[get("legislature")],
-            required[get("typeOrgane")],
+            required[acteur],
+            int_[legislature],
+            required[type_organe],
             organe_uid,
             organes_uids,
             date_[debut],
             None,
-            date_[get("dateFin")],
-            date_[get("datePublication")],
+            date_[fin],
+            date_[publication],
             text[qualite.get("codeQualite")],
             text[qualite.get("libQualiteSex")],
-            int_[get("preseance")],
-            bool_[get("nominPrincipale")],
+            int_[preseance],
+            bool_[nomination],
             None, None, None, None, None, None, None, None, None, None, None, None,
             file,
         )
@@ -239,19 +248,19 @@ def mandat_row(mandat: dict[str, Any], caches: ValueCaches, file: str) -> tuple[
     code, valid = caches.departement[text[lieu.get("numDepartement")]]
     row = (
         uid.strip(),
-        required[get("acteurRef")],
-        int_[get("legislature")],
-        required[get("typeOrgane")],
+        required[acteur],
+        int_[legislature],
+        required[type_organe],
         organe_uid,
         organes_uids,
         date_[debut],
         date_[mandature.get("datePriseFonction")],
-        date_[get("dateFin")],
-        date_[get("datePublication")],
+        date_[fin],
+        date_[publication],
         text[qualite.get("codeQualite")],
         text[qualite.get("libQualiteSex")],
-        int_[get("preseance")],
-        bool_[get("nominPrincipale")],
+        int_[preseance],
+        bool_[nomination],
         text[election.get("causeMandat")],
         text[mandature.get("causeFin")],
         _distinct_text(mandature.get("mandatRemplaceRef")),
