@@ -272,8 +272,8 @@ class _Columns:
     def groupes(self) -> dict[str, list[Any]]:
         """Column lists of the group table, in ``GROUPE_FIELDS`` order."""
         if self.groupe_rows:
-            for column, values in zip(self._groupes.values(), zip(*self.groupe_rows, strict=True), strict=True):
-                column += values
+            for position, column in enumerate(self._groupes.values()):
+                column += map(itemgetter(position), self.groupe_rows)
             self.groupe_rows = []
         return self._groupes
 
@@ -753,11 +753,9 @@ def _parse_ints(values: list[Any]) -> np.ndarray | None:
     """
     if not values:
         return np.zeros(0, dtype=np.int64)
-    if None in values:
-        return None
     try:
         text = " ".join(values)
-    except TypeError:
+    except TypeError:  # None or another value that is not a string
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -796,8 +794,9 @@ def _nullable_int(values: list[Any], dtype: Any = "Int64", field: str = "",
     Raises ``SchemaError`` naming the file (through ``locate``) and the field of the first
     value that is not an integer.
     """
-    types = {*map(type, values)}
-    if int in types and types <= _INT_OR_NONE:  # already typed by ``_int`` while parsing
+    # Integers already typed by ``_int`` while parsing. Only the first value is tested
+    # before the others, so that columns of strings are not read one extra time.
+    if values and type(values[0]) is int and {*map(type, values)} <= _INT_OR_NONE:
         return pd.Series(pd.array(values, dtype=dtype))
     numbers = _parse_ints(values)
     if numbers is not None:
