@@ -14,12 +14,12 @@ the same normalisation:
   never reaches a column.
 
 The XVIIth-legislature archive contains about 650 000 individual positions, so no
-Python code runs per voter. The voter objects are gathered as they are, then every few
-thousand voters each field is turned into integer codes by C-level ``map`` calls over
-``dict.get`` and a ``defaultdict`` of codes (``_flush_voters``), while the objects are
-still in the processor's cache. Values are typed once per distinct value, not once
-per voter. Per-section constants (scrutin, group, position) are stored once with a run
-length, then expanded with ``numpy.repeat``.
+Python code runs per voter. The voter objects are gathered as they are, then about
+every thousand voters, while the objects are still in the processor's cache, C-level
+``map`` calls over ``dict.get`` read their fields and look up the tuple of each voter's
+values in a ``defaultdict`` of codes (``_flush_voters``). Values are typed once per
+distinct value, not once per voter. Per-section constants (scrutin, group, position)
+are stored once with a run length, then expanded with ``numpy.repeat``.
 """
 
 from __future__ import annotations
