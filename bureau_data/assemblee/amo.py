@@ -570,8 +570,8 @@ def _warn_if_before_export(tables: dict[str, pd.DataFrame], legislature: int,
 def deputes(legislature: int, date: DateLike | None = None, *, source: str | None = None) -> pd.DataFrame:
     """Load the deputies sitting on a day, one row per deputy, with their group that day.
 
-    The first call parses the archive (about a second); later calls read the Parquet
-    cache.
+    The first call parses the archive (under half a second of CPU per archive on the
+    benchmark machine, see docs/benchmarks.md); later calls read the Parquet cache.
 
     Parameters
     ----------
