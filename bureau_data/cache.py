@@ -276,7 +276,8 @@ def _write_entry(folder: Path, tables: dict[str, pd.DataFrame], name: str, versi
             item = _table_meta(table_name, file, df)  # before writing: attrs may be rejected
             bare = df.copy(deep=False)
             bare.attrs = {}  # attrs live in tables.json, where their types are restored
-            arrow = pa.Table.from_pandas(bare, preserve_index=True)
+            # One thread: starting a pool for each table costs more CPU than it saves.
+            arrow = pa.Table.from_pandas(bare, preserve_index=True, nthreads=1)
             # Entries are always read whole, so column statistics (min and max per page,
             # costly for string dictionaries) would only slow the write.
             pq.write_table(arrow, tmp / file, write_page_checksum=True, write_statistics=False)
