@@ -525,7 +525,7 @@ def _flush_voters(cols: _Columns) -> None:
     try:
         # One lookup per voter, of the tuple of its values: about 1 400 distinct tuples
         # for 650 000 voters in the XVIIth legislature.
-        values = zip(actors, *(map(get, batch, repeat(field, size)) for field in VOTER_FIELDS[1:]))
+        values = zip(actors, *(map(get, batch, repeat(field, size)) for field in VOTER_FIELDS[1:]), strict=True)
         row_codes = np.fromiter(map(rows.__getitem__, values), dtype=np.int32, count=size)
     except TypeError:  # a value that cannot be a dict key: encode field by field
         for key in list(islice(rows, known, None)):
