@@ -34,7 +34,12 @@ def _upper(subject: str, name: str, value: float, limit: float, unit: str = "×"
 
 def _lower(subject: str, name: str, value: float, limit: float, unit: str = "×") -> Check:
     met = value >= limit
-    shortfall = "" if met else f"{limit / value:.2f} times too low" if value > 0 else "no gain"
+    if met:
+        shortfall = ""
+    elif value > 0:
+        shortfall = f"{limit / value:.2f} times too low"
+    else:
+        shortfall = "no gain"
     return Check(subject, f"{name} ≥ {_num(limit)}{unit}", f"{_num(value)}{unit}", met, shortfall)
 
 

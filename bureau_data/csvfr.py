@@ -57,7 +57,7 @@ DEFAULT_TOTAL_PATTERN = r"^\s*(sous[- ]?)?total\b"
 
 
 class AmbiguousNumberError(SchemaError):
-    """A cell holds a number whose reading is ambiguous or invalid (``1.234``, ``12 34``).
+    """A cell contains a number whose reading is ambiguous or invalid (``1.234``, ``12 34``).
 
     ``line`` is the physical line of the file (1-based) and ``value`` the cell as read.
 
@@ -673,7 +673,7 @@ def read_csv_fr(
         One column per header cell (cleaned by ``clean_header``; an empty header becomes
         ``colonne_N``; fully empty trailing columns are dropped). Text columns have the
         ``string`` dtype with ``<NA>`` for empty cells, number columns ``float64``.
-        ``df.attrs`` holds ``encoding``, ``separator``, ``header_line`` (1-based line of
+        ``df.attrs`` contains ``encoding``, ``separator``, ``header_line`` (1-based line of
         the file), ``metadata`` (the lines above the header) and ``lines`` (the line of
         each row).
 

@@ -237,7 +237,12 @@ def _row(source: str, record: Mapping[str, Any], texte_ref: str | None,
         found_organe = _ORGANE_IN_EXAMEN.search(row["examen_ref"])
         row["organe_examen_ref"] = found_organe.group() if found_organe else None
     prefixe = row["organe_examen_prefixe"]
-    row["stade"] = None if prefixe is None else ("séance" if prefixe == "AN" else "commission")
+    if prefixe is None:
+        row["stade"] = None
+    elif prefixe == "AN":
+        row["stade"] = "séance"
+    else:
+        row["stade"] = "commission"
 
     for column in ("numero_ordre_depot", "legislature", "chronotag"):
         row[column] = _json.to_int(row[column], file=source, field=spellings[column])

@@ -180,7 +180,7 @@ def cohesion(positions: pd.DataFrame) -> pd.DataFrame:
         non_votant            int64     idem (president of the sitting, government...)
         votants               int64     pour + contre + abstention
         position_majoritaire  str       the position most of its voters took; <NA> when two
-                                        positions tie or nobody voted
+                                        positions tie or no member voted
         part_majoritaire_pct  Float64   share of its voters in that position, in %
         rice                  Float64   Rice index, |pour − contre| / (pour + contre)
         ====================  ========  =====================================================
@@ -483,7 +483,7 @@ def participation_by_deputy(positions: pd.DataFrame, scrutins: pd.DataFrame,
         Deputy mandates with ``acteur_uid``, ``date_debut`` and ``date_fin`` (NaT while
         active), such as ``amo.mandats(17, type_organe="ASSEMBLEE")``. A deputy without a
         mandate here (or every deputy, when None) is counted from their first to their
-        last listed position, which misses absences before and after: ``base`` tells which.
+        last listed position, which misses absences before and after: ``base`` names the method used.
     min_denominator
         Deputies with fewer expected votes are flagged ``petit_effectif``.
 
