@@ -770,7 +770,7 @@ def _build_locked(options: BuildOptions, output_dir: Path, started: float) -> Bu
         write_if_changed(output_dir / name, content)
     _save_state(output_dir, state)
     try:
-        check_site_links(output_dir)
+        check_site_links(output_dir, memo=build_state_dir(output_dir) / "liens.json")
     except BrokenLinksError as exc:
         report.site_errors.append(str(exc))
     report.seconds = time.perf_counter() - started

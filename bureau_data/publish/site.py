@@ -8,6 +8,8 @@ change, so a build with nothing new leaves the site untouched.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -329,9 +331,13 @@ def missing_targets(html_text: str, page: Path, root: Path, exists: Callable[[Pa
     >>> missing_targets(html, page, root, lambda path: path.name == "index.html")
     ['../../secret.txt (hors du site)', 'fig.png']
     """
+    return _missing(internal_links(html_text), page, root, exists)
+
+
+def _missing(links: list[str], page: Path, root: Path, exists: Callable[[Path], bool]) -> list[str]:
     missing = []
     root = Path(os.path.normpath(root))
-    for link in internal_links(html_text):
+    for link in links:
         target = (root / link.lstrip("/")) if link.startswith("/") else (page.parent / link)
         target = Path(os.path.normpath(target))
         if link.endswith("/") or target.is_dir():
@@ -370,13 +376,29 @@ def broken_links(page: Path, root: Path) -> list[str]:
     return missing_targets(page.read_text(encoding="utf-8"), page, root, Path.is_file)
 
 
-def check_site_links(root: Path) -> None:
+def _read_link_memo(memo: Path | None) -> dict[str, Any]:
+    if memo is None:
+        return {}
+    try:
+        loaded = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # missing or damaged: every page is parsed again
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def check_site_links(root: Path, memo: Path | None = None) -> None:
     """Check every internal link of every page under ``root``.
 
     Parameters
     ----------
     root : Path
         The site root. Pages under a ``.build`` folder are skipped.
+    memo : Path, optional
+        A JSON file that keeps the links of each page with the page's size and
+        modification time. A page whose size and time have not changed is not parsed
+        again, but the existence of each of its targets is still checked, so a rebuild
+        where nothing changed still finds a deleted image. The file is rewritten after
+        the check; a missing or damaged memo only means that every page is parsed.
 
     Raises
     ------
@@ -390,13 +412,29 @@ def check_site_links(root: Path) -> None:
     >>> _ = (root / "index.html").write_text('<a href="./">Accueil</a>', encoding="utf-8")
     >>> check_site_links(root)
     """
+    previous = _read_link_memo(memo)
+    current: dict[str, Any] = {}
     problems = []
     for page in sorted(root.rglob("*.html")):
-        if any(part.startswith(".") for part in page.relative_to(root).parts):
+        relative = page.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
             continue  # hidden folders, such as the staging folder of a running build
-        missing = broken_links(page, root)
+        stat = page.stat()
+        key = relative.as_posix()
+        entry = previous.get(key)
+        if (isinstance(entry, dict) and entry.get("size") == stat.st_size
+                and entry.get("mtime_ns") == stat.st_mtime_ns and isinstance(entry.get("links"), list)):
+            links = [str(link) for link in entry["links"]]
+        else:
+            links = internal_links(page.read_text(encoding="utf-8"))
+        current[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "links": links}
+        missing = _missing(links, page, root, Path.is_file)
         if missing:
-            problems.append(f"{page.relative_to(root)} : {', '.join(missing)}")
+            problems.append(f"{relative} : {', '.join(missing)}")
+    if memo is not None and current != previous:
+        # The memo only saves time: a memo that cannot be written does not fail the check.
+        with contextlib.suppress(OSError):
+            write_if_changed(memo, json.dumps(current, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     if problems:
         raise BrokenLinksError(
             "Liens internes cassés dans le site :\n  " + "\n  ".join(problems)
