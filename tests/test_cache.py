@@ -1,4 +1,4 @@
-"""The Parquet cache of parsed tables: keys, dtypes, attrs, damage and concurrency."""
+"""The Arrow cache of parsed tables: keys, dtypes, attrs, damage and concurrency."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def test_warm_load_skips_build():
     _assert_same(cold, _votes())
 
 
-def test_dtypes_preserved_through_parquet():
+def test_dtypes_preserved_through_cache():
     cached_table("dtypes", "1", [_record()], _votes)
 
     warm = cached_table("dtypes", "1", [_record()], _votes)
@@ -123,6 +123,54 @@ def test_multiindex_and_categorical_index():
     pd.testing.assert_frame_equal(warm["multi"], make()["multi"])
     assert warm["multi"].index.get_level_values("groupe").dtype.ordered
     pd.testing.assert_frame_equal(warm["cat"], make()["cat"])
+
+
+def test_range_index_kept_and_frame_writable():
+    build = Counter(lambda: pd.DataFrame({"n": np.arange(4), "voix": pd.array([1, None, 3, 4], dtype="Int64")}))
+    cold = cached_table("range", "1", [_record()], build)
+
+    warm = cached_table("range", "1", [_record()], build)
+    warm.loc[0, "n"] = 10
+    warm.loc[1, "voix"] = 7
+
+    assert build.calls == 1
+    assert isinstance(cold.index, pd.RangeIndex)
+    assert isinstance(warm.index, pd.RangeIndex)
+    assert warm["n"].tolist() == [10, 1, 2, 3]
+    assert warm["voix"].tolist() == [1, 7, 3, 4]
+
+
+def test_entry_files_are_arrow_ipc():
+    import pyarrow as pa
+
+    cached_table("ipc", "1", [_record()], _votes)
+    folder = next(p for p in list_entries() if p.name.startswith("ipc-"))
+    meta = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+
+    table = pa.ipc.open_file(folder / "t0.arrow").read_all()
+
+    assert meta["format"] == cache.FORMAT_VERSION == 2
+    assert table.num_rows == 3
+    assert table.column("position").type.ordered
+    assert meta["tables"][0]["size"] == (folder / "t0.arrow").stat().st_size
+
+
+def test_older_format_entry_rebuilt(caplog):
+    build = Counter(_votes)
+    cached_table("ancien", "1", [_record()], build)
+    folder = next(p for p in list_entries() if p.name.startswith("ancien-"))
+    meta = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+    meta["format"] = 1
+    (folder / "tables.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    problem = verify_entry(folder)
+    with caplog.at_level(logging.WARNING, logger="bureau_data"):
+        result = cached_table("ancien", "1", [_record()], build)
+
+    assert problem == "format 1 au lieu de 2 (entrée écrite par une autre version de bureau-data)"
+    assert build.calls == 2
+    _assert_same(result, _votes())
+    assert verify_entry(folder) is None
 
 
 def test_attrs_preserved():
@@ -174,16 +222,16 @@ def test_damaged_entry_rebuilt(damage, caplog):
     build = Counter(_votes)
     cached_table(f"damage-{damage}", "1", [_record()], build)
     folder = next(p for p in list_entries() if p.name.startswith(f"damage-{damage}-"))
-    parquet = folder / "t0.parquet"
+    table_file = folder / "t0.arrow"
     if damage == "truncate":
-        parquet.write_bytes(parquet.read_bytes()[:-100])
+        table_file.write_bytes(table_file.read_bytes()[:-100])
     elif damage in {"flip", "footer"}:
-        data = bytearray(parquet.read_bytes())
-        position = 200 if damage == "flip" else len(data) - 300  # a data page, the footer
+        data = bytearray(table_file.read_bytes())
+        position = 200 if damage == "flip" else len(data) - 300  # a data buffer, the footer
         data[position] ^= 0xFF
-        parquet.write_bytes(bytes(data))
+        table_file.write_bytes(bytes(data))
     elif damage == "delete":
-        parquet.unlink()
+        table_file.unlink()
     else:
         (folder / "tables.json").write_text("{", encoding="utf-8")
 
@@ -220,7 +268,7 @@ def test_unstorable_table_returned_uncached(caplog):
 
     assert list(first["x"]) == [1, "a"]
     assert build.calls == 2
-    assert "Parquet" in caplog.text
+    assert "format Arrow" in caplog.text
 
 
 def test_unstorable_attrs_returned_uncached(caplog):
@@ -284,7 +332,7 @@ def test_concurrent_writers_build_once(tmp_path):
 
 
 def test_warm_load_much_faster_than_parse(shared_data):
-    """A warm load reads Parquet only; the cold one parses every JSON member of a real archive."""
+    """A warm load reads Arrow files only; the cold one parses every JSON member of a real archive."""
     from bureau_data.archive import iter_members
 
     path = shared_data / "assemblee/scrutins/l15/Scrutins_XV_2019.repack.json.zip"
