@@ -187,20 +187,35 @@ def _restore(values: pd.Series | pd.Index, spec: dict[str, Any]) -> pd.Series | 
     return values
 
 
+def _dtype_matches(dtype: Any, spec: dict[str, Any]) -> bool:
+    """Tell whether ``dtype`` already is the dtype described by ``spec``, without converting.
+
+    Categories are compared as Python lists with the JSON list, which only matches when
+    they contain no tagged value (timestamp, date, infinite float). Those fall back to
+    ``_restore``. The categories' dtype is compared too, because ``[1, 2] == [1.0, 2.0]``.
+    """
+    if spec["dtype"] != "category":
+        return str(dtype) == spec["dtype"]
+    return (isinstance(dtype, pd.CategoricalDtype)
+            and bool(dtype.ordered) == spec["ordered"]
+            and str(dtype.categories.dtype) == spec["categories_dtype"]
+            and dtype.categories.tolist() == spec["categories"])
+
+
 def _restore_frame(df: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
     specs = meta["columns"]
     if len(specs) != df.shape[1]:
         raise _DamagedEntry(f"{df.shape[1]} colonnes lues au lieu de {len(specs)}")
-    for position, spec in enumerate(specs):
-        column = df.iloc[:, position]
-        restored = _restore(column, spec)
-        if restored is not column:
-            df.isetitem(position, restored.array)
+    # Most columns come back from Arrow with their dtype, so only the others are touched:
+    # building a Series for every column costs more than the check.
+    for position, (dtype, spec) in enumerate(zip(df.dtypes.tolist(), specs, strict=True)):
+        if not _dtype_matches(dtype, spec):
+            df.isetitem(position, _restore(df.iloc[:, position], spec).array)
     index_specs = meta["index"]
     if isinstance(df.index, pd.MultiIndex):
         levels = [_restore(df.index.get_level_values(i), spec) for i, spec in enumerate(index_specs)]
         df.index = pd.MultiIndex.from_arrays(levels, names=df.index.names)
-    elif index_specs:
+    elif index_specs and not _dtype_matches(df.index.dtype, index_specs[0]):
         df.index = _restore(df.index, index_specs[0])
     return df
 
