@@ -249,7 +249,8 @@ class _Columns:
         # the code of every distinct raw value (in order of first appearance) and one
         # array of codes per batch (see ``_flush_voters``). Plus run-length encoded
         # constants.
-        self.voters: list[dict[str, Any]] = []
+        # Voter dicts, or the ``Votant`` Structs of ``_scrutins_fast`` (never both at once).
+        self.voters: list[Any] = []
         self.voter_codes: dict[str, defaultdict[Any, int]] = {
             field: defaultdict(count().__next__) for field in VOTER_FIELDS}
         self.voter_batches: dict[str, list[np.ndarray | list[Any]]] = {field: [] for field in VOTER_FIELDS}
@@ -267,6 +268,8 @@ class _Columns:
         # (file, key, number of voters) of sections whose key is not a known position.
         self.unknown_sections: list[tuple[str, str, int]] = []
         self.unknown_causes: dict[str, int] = {}
+        # Members read by the typed path of ``_scrutins_fast`` (none by ``parse_documents``).
+        self.typed_members = 0
 
     @property
     def groupes(self) -> dict[str, list[Any]]:
@@ -539,14 +542,21 @@ def _flush_voters(cols: _Columns) -> None:
         cols.voter_batches[field].append(cols.voter_lut[position][row_codes])
 
 
-def _extend_lut(cols: _Columns, known: int) -> None:
-    """Give the voter tuples found since the first ``known`` their code in each field."""
+def _extend_lut(cols: _Columns, known: int,
+                values: Callable[[Any], tuple[Any, ...]] | None = None) -> None:
+    """Give the voters found since the first ``known`` their code in each field.
+
+    The keys of ``cols.voter_rows`` are tuples of values, or objects that ``values``
+    turns into such tuples (the typed voters of ``_scrutins_fast``).
+    """
     rows = cols.voter_rows
     lut = cols.voter_lut
     if len(rows) > lut.shape[1]:
         lut = cols.voter_lut = np.concatenate([lut, np.zeros((lut.shape[0], max(len(rows), 2 * lut.shape[1])),
                                                              dtype=np.int32)], axis=1)
     new = list(islice(rows, known, None))
+    if values is not None:
+        new = [row if type(row) is tuple else values(row) for row in new]
     for position, field in enumerate(VOTER_FIELDS):
         lookup = cols.voter_codes[field].__getitem__
         lut[position, known:len(rows)] = [lookup(row[position]) for row in new]

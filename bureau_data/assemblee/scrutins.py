@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from bureau_data.archive import iter_members
+from bureau_data.assemblee import _scrutins_fast
 from bureau_data.assemblee import _scrutins_parse as parse
 from bureau_data.assemblee._scrutins_checks import (
     MISMATCH_COLUMNS,
@@ -346,7 +347,7 @@ def read_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]]) -
     >>> bool(tables["scrutins"].loc[0, "adopte"])
     True
     """
-    tables = build_tables(parse.parse_documents(documents))
+    tables = build_tables(_scrutins_fast.parse_documents(documents))
     _report(tables, "Scrutins", stacklevel=3)
     return tables
 
@@ -389,7 +390,7 @@ def read_archive(path: str | Path, *, where: str | None = None) -> dict[str, pd.
     >>> sorted(tables), tables["scrutins"]["uid"].tolist()
     (['decomptes_groupes', 'mises_au_point', 'positions', 'scrutins'], ['VTANR5L17V1'])
     """
-    cols = parse.parse_documents(iter_members(Path(path), "*.json"))
+    cols = _scrutins_fast.parse_documents(iter_members(Path(path), "*.json"))
     tables = build_tables(cols)
     logger.debug("%s : %d scrutins, %d positions lus", where or path, len(tables["scrutins"]),
                  len(tables["positions"]))
