@@ -168,3 +168,15 @@ def test_conversion_matches_reference_on_random_fragments():
         if text is not None:
             assert not re.search(r"</?[a-zA-Z]|<!--", text), fragment
             assert html_to_text(text) == text, fragment
+
+
+@pytest.mark.parametrize(("fragment", "expected"), [
+    # Deleting U+0001 would join "<" and "b7" into a tag.
+    ("7<sup>é<</sup>&#1;</B>b7", "7é"),
+    ("&lt;&#1;script&gt;alert(1)&lt;/script&gt;x", None),
+    ("a &lt;&#11;!-- c --&gt; b", "a b"),
+    # NFC turns the Kelvin sign U+212A into the letter K.
+    ("<\u212aBD>x", "x"),
+])
+def test_normalisation_creates_no_tag(fragment, expected):
+    assert html_to_text(fragment) == expected
