@@ -142,9 +142,14 @@ def _decode_reference(reference: str) -> str | None:
 
 
 def _decode_references(text: str) -> str | None:
-    # Split at the references and decode them with one C-level map over a dict,
-    # rather than a Python callback for each of the 200,000 references of the
-    # amendment archive.
+    # The two most frequent references of the amendment archive, about 126,000 of
+    # its 200,000, cost less through str.replace than through the split below. Each
+    # occurrence of these strings is a whole reference, since a reference starts at "&".
+    text = text.replace("&#160;", "\u00a0").replace("&#x00E9;", "\u00e9")
+    if "&" not in text:
+        return text
+    # Split at the other references and decode them with one C-level map over a
+    # dict, rather than a Python callback for each reference.
     parts = _FAST_REFERENCE.split(text)
     references = parts[1::2]
     table = _REFERENCE_TEXT
