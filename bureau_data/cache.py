@@ -7,9 +7,10 @@ is the folder ``<cache>/parsed/<name>-<key>/`` holding one uncompressed Arrow IP
 size and CRC-32.
 
 Arrow IPC rather than Parquet: the tables are written and read whole, by the same
-library, so Parquet's encoding and compression only cost CPU time. On the largest
-Assemblée archive (649,410 vote positions), writing takes about a third and reading
-about a fifth of the CPU time Parquet (snappy) took, for files three times larger.
+library, so Parquet's encoding and compression only cost CPU time. For the four tables
+of the 17th legislature's scrutins (649,410 vote positions), measured with pyarrow 26
+on a 2-core machine, the write takes 0.03 s of CPU time instead of 0.08 s and the file
+reads 0.006 s instead of 0.046 s, for 14 MB of files instead of 5.7 MB.
 
 Guarantees:
 
@@ -50,8 +51,8 @@ from bureau_data.provenance import ProvenanceRecord, attach
 
 logger = logging.getLogger(__name__)
 
-# Layout of an entry; a change makes every older entry a cache miss. Format 1 stored
-# Parquet files, format 2 stores Arrow IPC files.
+# Layout of an entry. A change makes every older entry a cache miss. Format 1 stored
+# Parquet files, and format 2 stores Arrow IPC files.
 FORMAT_VERSION = 2
 _UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]")
 

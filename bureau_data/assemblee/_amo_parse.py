@@ -349,7 +349,7 @@ class AmoParser:
         """Read one member through the msgspec structs of ``_amo_typed``, when it is plain.
 
         Returns False, with nothing kept, when the member does not decode into the structs
-        or one of its records does not convert: the caller then reads it again with
+        or one of its records does not convert. The caller then reads it again with
         ``add_document``, so the result is the same as if this method did not exist.
         """
         try:
@@ -558,7 +558,7 @@ def _collector_paused() -> Iterator[None]:
 def parse_documents(documents: Callable[[], Any], label: str, typed: bool = True) -> dict[str, pd.DataFrame]:
     """Parse ``(file, bytes)`` pairs yielded by ``documents()`` into the three tables.
 
-    With ``typed`` (the default), plain members are decoded by ``_amo_typed``; False reads
+    With ``typed`` (the default), plain members are decoded by ``_amo_typed``. False reads
     every member through orjson and ``add_document``, for tests that compare the two.
     """
     with _collector_paused():

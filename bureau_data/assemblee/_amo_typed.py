@@ -3,8 +3,8 @@
 ``_amo_fast`` reads records decoded by orjson into dicts. For an acteur member with its
 embedded mandates, msgspec can instead decode only the fields the parser reads, check
 their types in C while decoding, and skip every other field (addresses, XML namespaces)
-without building it. On the AMO20 archive of the 16th legislature this takes about a
-quarter less CPU time than orjson followed by ``_amo_fast``.
+without building it. The whole parse of the AMO20 archive of the 16th legislature then
+takes about a sixth less CPU time than with orjson followed by ``_amo_fast``.
 
 The structs accept only the shapes that ``_amo_fast`` reads: every field a string,
 ``null`` or absent, sub-objects that are objects or absent, and no ``@xsi:nil`` or
@@ -24,22 +24,22 @@ import msgspec
 
 from bureau_data.assemblee._amo_fast import NotPlain, ValueCaches
 
-# A field typed UnsetType only decodes when the key is absent: its presence, with any
-# value, fails validation and sends the member to the dict readers.
+# A field typed UnsetType decodes only when its key is absent. Its presence, with any
+# value, fails validation, which sends the member to the dict readers.
 _Absent = msgspec.UnsetType
-_ABSENT = msgspec.field(default=msgspec.UNSET, name="@xsi:nil")
+_NO_NIL = msgspec.field(default=msgspec.UNSET, name="@xsi:nil")
 _NO_TEXT = msgspec.field(default=msgspec.UNSET, name="#text")
 
 
 class _Organes(msgspec.Struct):
     organeRef: str | list[str]
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
 
 
 class _Qualite(msgspec.Struct):
     codeQualite: str | None = None
     libQualiteSex: str | None = None
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
 
 
 class _Lieu(msgspec.Struct):
@@ -48,14 +48,14 @@ class _Lieu(msgspec.Struct):
     departement: str | None = None
     numDepartement: str | None = None
     numCirco: str | None = None
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
 
 
 class _Election(msgspec.Struct):
     lieu: _Lieu | None = None
     causeMandat: str | None = None
     refCirconscription: str | None = None
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
 
 
 class _Mandature(msgspec.Struct):
@@ -64,18 +64,18 @@ class _Mandature(msgspec.Struct):
     mandatRemplaceRef: str | None = None
     placeHemicycle: str | None = None
     premiereElection: str | None = None
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
 
 
 class _Suppleant(msgspec.Struct):
     suppleantRef: str | None  # the key must be present, as in _amo_fast.mandat_row
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
     text: _Absent = _NO_TEXT
 
 
 class _Suppleants(msgspec.Struct):
     suppleant: _Suppleant | None = None
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
 
 
 class Mandat(msgspec.Struct):
@@ -95,14 +95,14 @@ class Mandat(msgspec.Struct):
     election: _Election | None = None
     mandature: _Mandature | None = None
     suppleants: _Suppleants | None = None
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
     # ``_json.scalar`` reads a root object with a ``#text`` key as that text.
     text: _Absent = _NO_TEXT
 
 
 class _Mandats(msgspec.Struct):
     mandat: list[Mandat] | Mandat | None = None
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
 
 
 class Acteur(msgspec.Struct):
@@ -113,7 +113,7 @@ class Acteur(msgspec.Struct):
     profession: Any = None
     uri_hatvp: Any = None
     mandats: _Mandats | None = None
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
     text: _Absent = _NO_TEXT
 
     def fields(self) -> dict[str, Any]:
@@ -129,7 +129,7 @@ class Document(msgspec.Struct):
     mandat: Mandat | msgspec.UnsetType = msgspec.UNSET
     # Organes are few and have no nested records: they stay dicts, read by _amo_fast.
     organe: Any = msgspec.UNSET
-    nil: _Absent = _ABSENT
+    nil: _Absent = _NO_NIL
 
 
 DECODER = msgspec.json.Decoder(Document)
