@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from bureau_data.errors import DataWarning
@@ -200,6 +201,88 @@ def check_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame, positions: pd.Da
             rows.append({"scrutin_uid": scrutin_uid, "niveau": "scrutin", "groupe_uid": None,
                          "champ": column, "publie": None if pd.isna(pub) else int(pub), "calcule": int(calc)})
 
+    rows += _synthese_mismatches(scrutins)
+    return _mismatch_frame(rows, scrutins)
+
+
+def check_counts_aligned(scrutins: pd.DataFrame, groupes: pd.DataFrame, counted: np.ndarray) -> pd.DataFrame:
+    """Compare the counts as ``check_counts`` does, given the listed positions of each group row.
+
+    The result equals ``check_counts(scrutins, groupes, counted=...)`` when scrutin uids
+    are unique and no uid of ``groupes`` is null; the caller checks that. Rows of
+    ``groupes`` with the same ``(scrutin_uid, groupe_uid)`` pair are summed, as there.
+    Whole columns are compared with numpy, with no join on the uids.
+
+    Parameters
+    ----------
+    scrutins, groupes
+        As for ``check_counts``.
+    counted
+        Integer array of shape ``(len(groupes), 4)``: the positions listed by name in
+        each group row, in the order pour, contre, abstentions, non-votants. For a pair
+        with several rows, only the sum over its rows matters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As ``check_counts``.
+
+    Examples
+    --------
+    >>> scrutins = pd.DataFrame({"uid": ["V1"], "pour": [2], "contre": [1], "abstentions": [0],
+    ...                          "non_votants": [0], "votants": [3], "exprimes": [3]})
+    >>> groupes = pd.DataFrame({"scrutin_uid": ["V1"], "groupe_uid": ["PO1"], "pour": [2],
+    ...                         "contre": [1], "abstentions": [0], "non_votants": [0]})
+    >>> check_counts_aligned(scrutins, groupes, np.array([[1, 1, 0, 0]]))[["niveau", "champ", "calcule"]]
+       niveau champ  calcule
+    0  groupe  pour        1
+    """
+    rows: list[dict[str, Any]] = []
+    scrutin_codes = _codes(groupes["scrutin_uid"])
+    groupe_codes = _codes(groupes["groupe_uid"])
+    _, first_rows, pair_of_row = np.unique(scrutin_codes * (groupe_codes.max(initial=0) + 1) + groupe_codes,
+                                           return_index=True, return_inverse=True)
+    pairs = len(first_rows)
+    pair_scrutins = groupes["scrutin_uid"].iloc[first_rows].astype("str").to_numpy(dtype=object)
+    pair_groupes = groupes["groupe_uid"].iloc[first_rows].astype("str").to_numpy(dtype=object)
+    uid = scrutins["uid"].astype("str")
+    # Row of each group's scrutin in ``scrutins``, -1 when absent (left out, as by the join).
+    scrutin_rows = pd.Index(uid.to_numpy(dtype=object)).get_indexer(
+        groupes["scrutin_uid"].astype("str").to_numpy(dtype=object))
+    in_table = scrutin_rows >= 0
+    for position, column in enumerate(COUNT_LABELS):
+        published = groupes[column]
+        values = published.fillna(0).to_numpy(dtype="int64")
+        # Per pair, a sum is null only when every row of the pair is (``min_count=1``).
+        pair_values = np.bincount(pair_of_row, weights=values, minlength=pairs).astype("int64")
+        pair_known = np.bincount(pair_of_row, weights=published.notna().to_numpy(), minlength=pairs) > 0
+        found = np.bincount(pair_of_row, weights=np.asarray(counted[:, position]), minlength=pairs).astype("int64")
+        for i in np.flatnonzero(pair_known & (pair_values != found)):
+            rows.append({"scrutin_uid": pair_scrutins[i], "niveau": "groupe", "groupe_uid": pair_groupes[i],
+                         "champ": column, "publie": int(pair_values[i]), "calcule": int(found[i])})
+
+        # A scrutin's groups sum without their null counts, and to 0 without groups.
+        sums = np.bincount(scrutin_rows[in_table], weights=values[in_table], minlength=len(scrutins)).astype("int64")
+        totals = scrutins[column]
+        total_known = totals.notna().to_numpy()
+        total_values = totals.fillna(0).to_numpy(dtype="int64")
+        for i in np.flatnonzero(total_known & (total_values != sums)):
+            rows.append({"scrutin_uid": uid.iloc[i], "niveau": "scrutin", "groupe_uid": None,
+                         "champ": column, "publie": int(total_values[i]), "calcule": int(sums[i])})
+    rows += _synthese_mismatches(scrutins)
+    return _mismatch_frame(rows, scrutins)
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    """Return integer codes of a column of uids, equal codes for equal uids."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(dtype="int64")
+    return pd.factorize(column.astype("str"))[0].astype("int64")
+
+
+def _synthese_mismatches(scrutins: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the mismatches inside each ``syntheseVote``: votants and exprimes against the counts."""
+    rows: list[dict[str, Any]] = []
     uid = scrutins["uid"].astype("str")
     for column, computed in (
         ("votants", scrutins["pour"] + scrutins["contre"] + scrutins["abstentions"]),
@@ -210,6 +293,12 @@ def check_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame, positions: pd.Da
             rows.append({"scrutin_uid": scrutin_uid, "niveau": "synthese", "groupe_uid": None,
                          "champ": column, "publie": None if pd.isna(pub) else int(pub),
                          "calcule": None if pd.isna(calc) else int(calc)})
+    return rows
+
+
+def _mismatch_frame(rows: list[dict[str, Any]], scrutins: pd.DataFrame) -> pd.DataFrame:
+    """Return the mismatch rows as a table, in scrutin order, then level, group and field."""
+    uid = scrutins["uid"].astype("str")
     result = pd.DataFrame(rows, columns=list(MISMATCH_COLUMNS)).astype(
         {"scrutin_uid": "object", "niveau": "object", "groupe_uid": "object", "champ": "object",
          "publie": "Int64", "calcule": "Int64"})

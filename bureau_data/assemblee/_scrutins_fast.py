@@ -33,7 +33,7 @@ import gc
 from collections.abc import Iterable, Mapping
 from itertools import repeat
 from operator import attrgetter
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import numpy as np
@@ -54,7 +54,9 @@ class Votant(msgspec.Struct, frozen=True, gc=False, forbid_unknown_fields=True):
 
     acteurRef: str | None = None  # noqa: N815 (JSON key)
     mandatRef: str | None = None  # noqa: N815
-    parDelegation: str | None = None  # noqa: N815
+    # A Literal decodes to one shared object per value, whose hash is computed once.
+    # Any other value fails over, and the generic path reports it.
+    parDelegation: Literal["true", "false"] | None = None  # noqa: N815
     numPlace: str | None = None  # noqa: N815
     causePositionVote: str | None = None  # noqa: N815
 

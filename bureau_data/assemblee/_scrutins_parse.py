@@ -1220,3 +1220,63 @@ def run_counts(cols: _Columns) -> pd.DataFrame:
     if table.empty:
         table.index = pd.MultiIndex.from_arrays([[], []], names=["scrutin_uid", "groupe_uid"])
     return table
+
+
+def run_counts_by_row(cols: _Columns, groupes: pd.DataFrame) -> np.ndarray | None:
+    """Return the number of listed voters per row of ``groupes`` and position, from the runs.
+
+    The same counts as ``run_counts``, aligned with the rows of the group table (as
+    ``groupes_frame`` builds it, in any row order) for ``_scrutins_checks.check_counts_aligned``.
+    When a ``(scrutin_uid, groupe_uid)`` pair has several rows (the placeholder group
+    ``PO0``), its voters are counted on the first of them and 0 on the others.
+
+    Parameters
+    ----------
+    cols
+        The result of ``parse_documents``.
+    groupes
+        The group table, with categorical ``scrutin_uid`` and ``groupe_uid``.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Integers of shape ``(len(groupes), 4)``, columns in ``POSITIONS`` order; None
+        when a uid is null or not categorical, cases that only ``run_counts`` handles.
+
+    Examples
+    --------
+    >>> voters = [{"acteurRef": "PA1"}, {"acteurRef": "PA2"}]
+    >>> vote = {"decompteNominatif": {"pours": {"votant": voters}}}
+    >>> doc = {"scrutin": {"uid": "VTANR5L17V1", "ventilationVotes": {"organe": {"groupes": {
+    ...     "groupe": {"organeRef": "PO1", "vote": vote}}}}}}
+    >>> cols = parse_documents([("V1.json", doc)])
+    >>> run_counts_by_row(cols, groupes_frame(cols)).tolist()
+    [[2, 0, 0, 0]]
+    """
+    _flush_voters(cols)  # dropping nil voters may change the runs
+    scrutin_uid, groupe_uid = groupes["scrutin_uid"], groupes["groupe_uid"]
+    if not (isinstance(scrutin_uid.dtype, pd.CategoricalDtype) and isinstance(groupe_uid.dtype, pd.CategoricalDtype)):
+        return None
+    scrutin_codes = scrutin_uid.cat.codes.to_numpy(dtype=np.int64)
+    groupe_codes = groupe_uid.cat.codes.to_numpy(dtype=np.int64)
+    if (scrutin_codes < 0).any() or (groupe_codes < 0).any():
+        return None
+    counts = np.zeros((len(groupes), len(POSITIONS)), dtype=np.int64)
+    if not cols.run_length or not len(groupes):
+        return counts
+
+    width = len(groupe_uid.cat.categories) + 1
+    pair_keys, first_rows = np.unique(scrutin_codes * width + groupe_codes, return_index=True)
+    # Key of each run, from its scrutin (by row in the parse) and its group uid. A run
+    # whose pair has no group row (a null group uid) counts nowhere, as in the join.
+    scrutin_of_row = scrutin_uid.cat.categories.get_indexer(pd.Index(cols.scrutins["uid"], dtype="object"))
+    run_scrutin = scrutin_of_row[np.asarray(cols.run_scrutin, dtype=np.int64)]
+    run_groupe = groupe_uid.cat.categories.get_indexer(pd.Index(cols.run_groupe, dtype="object"))
+    run_keys = run_scrutin * width + run_groupe
+    slots = np.minimum(np.searchsorted(pair_keys, run_keys), len(pair_keys) - 1)
+    found = (pair_keys[slots] == run_keys) & (run_scrutin >= 0) & (run_groupe >= 0)
+    rows = first_rows[slots[found]]
+    positions = np.asarray(cols.run_position, dtype=np.int64)[found]
+    lengths = np.asarray(cols.run_length, dtype=np.int64)[found]
+    np.add.at(counts, (rows, positions), lengths)
+    return counts

@@ -37,6 +37,7 @@ from bureau_data.assemblee._scrutins_checks import (
     UnresolvedReferenceWarning,
     VoteCountMismatchWarning,
     check_counts,
+    check_counts_aligned,
     missing_counts,
     numbering_gaps,
     placeholder_groups,
@@ -233,7 +234,11 @@ def build_tables(cols: parse._Columns) -> dict[str, pd.DataFrame]:
     })
     scrutins_df, positions_df, groupes_df = tables["scrutins"], tables["positions"], tables["decomptes_groupes"]
 
-    mismatches = check_counts(scrutins_df, groupes_df, counted=parse.run_counts(cols))
+    counted = parse.run_counts_by_row(cols, groupes_df) if scrutins_df["uid"].is_unique else None
+    if counted is None:
+        mismatches = check_counts(scrutins_df, groupes_df, counted=parse.run_counts(cols))
+    else:
+        mismatches = check_counts_aligned(scrutins_df, groupes_df, counted)
     missing, duplicated = numbering_gaps(scrutins_df["uid"])
     cause_counts = positions_df["cause_code"].value_counts()
     unknown_causes = cause_counts[[code not in CAUSES and count > 0 for code, count in cause_counts.items()]]
