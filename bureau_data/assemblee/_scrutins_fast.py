@@ -160,6 +160,10 @@ _DOCUMENT = msgspec.json.Decoder(_Document)
 _MISE_AU_POINT_SECTION = msgspec.json.Decoder(_Section | list[_Section | None] | None)
 _DYSFONCTIONNEMENT = msgspec.json.Decoder(dict[str, _Section | list[_Section | None] | None] | None)
 _DECODE_ERRORS = (msgspec.ValidationError, msgspec.DecodeError)
+# Raw text of mise au point sections read without voters, and whether each was a
+# ``dysfonctionnement`` block (the same text may be valid there and not elsewhere).
+_EMPTY_SECTIONS: set[tuple[bool, bytes]] = set()
+_MAX_EMPTY_SECTIONS = 1024
 
 # Published counts in ``_scrutins_parse._COUNT_NAMES`` order.
 _count_values = attrgetter("pour", "contre", "abstentions", "nonVotants", "nonVotantsVolontaires")
@@ -198,22 +202,31 @@ def _scrutin_row(s: _Scrutin, name: str) -> tuple[Any, ...]:
 
 
 def _stage_mises_au_point(uid: str, block: dict[str, msgspec.Raw] | None) -> list[tuple[Any, ...]]:
-    """Return the rows of ``MISE_AU_POINT_FIELDS`` of a ``miseAuPoint`` block, in file order."""
+    """Return the rows of ``MISE_AU_POINT_FIELDS`` of a ``miseAuPoint`` block, in file order.
+
+    A section without voters gives no row in the generic path, whatever its key, so the
+    raw text of such sections is remembered (``_EMPTY_SECTIONS``) and later skipped
+    without decoding: most blocks are the same few lines of nulls.
+    """
     if not block:
         return []
     rows: list[tuple[Any, ...]] = []
     for key, raw in block.items():
         if key.startswith("@"):
             raise _FallBack  # a nil block, or attributes that the generic path skips
-        canonical = parse._canonical(key)
-        if canonical == "dysfonctionnement":
-            sections = _DYSFONCTIONNEMENT.decode(raw)
-            if sections is None:
-                continue
-            for sub_key, section in sections.items():
+        malfunction = parse._canonical(key) == "dysfonctionnement"
+        text = bytes(raw)
+        if (malfunction, text) in _EMPTY_SECTIONS:
+            continue
+        known = len(rows)
+        if malfunction:
+            sections = _DYSFONCTIONNEMENT.decode(text)
+            for sub_key, section in (sections or {}).items():
                 _stage_mise_au_point_section(rows, uid, sub_key, section, True)
         else:
-            _stage_mise_au_point_section(rows, uid, key, _MISE_AU_POINT_SECTION.decode(raw), False)
+            _stage_mise_au_point_section(rows, uid, key, _MISE_AU_POINT_SECTION.decode(text), False)
+        if len(rows) == known and len(_EMPTY_SECTIONS) < _MAX_EMPTY_SECTIONS:
+            _EMPTY_SECTIONS.add((malfunction, text))
     return rows
 
 
