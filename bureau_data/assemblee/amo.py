@@ -19,7 +19,7 @@ législature source    dataset                      content
 =========== ========= ============================ ========================================
 
 Each archive is parsed once into three raw tables (acteurs, mandats, organes) kept in
-the Parquet cache. The functions here select and join them.
+the parsed-table cache. The functions here select and join them.
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ def _finish(df: pd.DataFrame, records: list[ProvenanceRecord], **attrs: Any) -> 
 def organes(legislature: int, *, source: str | None = None, code_type: str | None = None) -> pd.DataFrame:
     """Load the organes of an AMO export: groups, commissions, the Assemblée itself...
 
-    The first call parses the archive; later calls read the Parquet cache.
+    The first call parses the archive; later calls read the parsed-table cache.
 
     Parameters
     ----------
@@ -571,7 +571,7 @@ def deputes(legislature: int, date: DateLike | None = None, *, source: str | Non
     """Load the deputies sitting on a day, one row per deputy, with their group that day.
 
     The first call parses the archive (under half a second of CPU per archive on the
-    benchmark machine, see docs/benchmarks.md); later calls read the Parquet cache.
+    benchmark machine, see docs/benchmarks.md); later calls read the parsed-table cache.
 
     Parameters
     ----------
