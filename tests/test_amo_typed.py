@@ -192,3 +192,10 @@ def test_plain_records_take_typed_path(root: str) -> None:
 
     assert accepted
     assert len(parser.mandats) == {"acteur": 2, "mandat": 1, "organe": 0}[root]
+
+
+def test_organe_numbers_read_by_orjson() -> None:
+    big = b'{"organe": {"uid": "PO1", "codeType": "GP", "libelle": "G", "legislature": 123456789012345678901234567890}}'
+    members = [("o.json", big)]
+
+    assert rows_outcome(members, typed=True) == rows_outcome(members, typed=False)

@@ -360,8 +360,8 @@ class AmoParser:
         kinds = [value is not msgspec.UNSET for value in (acteur, mandat, organe)]
         if sum(kinds) != 1:
             return False  # no kind or several: add_document skips the member or raises
-        if organe is not msgspec.UNSET:
-            self._add_record("organe", scalar(organe), where)
+        if isinstance(organe, msgspec.Raw):
+            self._add_record("organe", scalar(orjson.loads(bytes(organe))), where)
             return True
         try:
             if isinstance(acteur, _amo_typed.Acteur):

@@ -127,8 +127,10 @@ class Document(msgspec.Struct):
 
     acteur: Acteur | msgspec.UnsetType = msgspec.UNSET
     mandat: Mandat | msgspec.UnsetType = msgspec.UNSET
-    # Organes are few and have no nested records: they stay dicts, read by _amo_fast.
-    organe: Any = msgspec.UNSET
+    # Organes have no nested records, so nothing is gained by decoding them here. They are
+    # kept as raw JSON for orjson, which reads numbers as the dict readers expect (msgspec
+    # keeps an integer beyond 64 bits that orjson turns into a float).
+    organe: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
     nil: _Absent = _NO_NIL
 
 
