@@ -59,11 +59,12 @@ _CLEAN_TAG = re.compile(r"<[^>]*>")
 _SERIALISER_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Control characters, carriage returns and every whitespace character (str.isspace)
-# other than the space, the no-break space and the line break.
+# Control characters, carriage returns, every whitespace character (str.isspace)
+# other than the space, the no-break space and the line break, and lone surrogates.
 _UNUSUAL = re.compile(
-    r"[\x00-\x08\t\x0b-\x1f\x7f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    "[\x00-\x08\t\x0b-\x1f\x7f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ud800-\udfff]"
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Two spaces or more. The pattern starts with two literal spaces so that the regular
 # expression engine searches for them as a string, much faster than for " {2,}".
 _SPACE_RUN = re.compile("   *")
@@ -117,12 +118,6 @@ _FAST_REFERENCE = re.compile(r"(&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a
 # the archives, and the bound keeps hostile input from growing the table without limit.
 _REFERENCE_TEXT: dict[str, str] = {}
 _MAX_CACHED_REFERENCES = 4096
-# The characters that _normalise_space handles on its general branch, and lone
-# surrogates, which nh3 rejects with UnicodeEncodeError. The fast path leaves them all
-# to the nh3 path, which also drops NUL characters and turns CR into LF as html5ever does.
-_NOT_FAST = re.compile(
-    "[\x00-\x08\t\x0b-\x1f\x7f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ud800-\udfff]"
-)
 
 
 def _decode_reference(reference: str) -> str | None:
@@ -190,9 +185,15 @@ def _fast_text(fragment: str) -> str | None:
         text = decoded.replace(_SEPARATOR, "")
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    if _NOT_FAST.search(text) is not None:
+    if _UNUSUAL.search(text) is None:
+        return _normalise_usual_space(text)
+    if _SURROGATE.search(text) is not None:
+        # nh3 rejects lone surrogates with UnicodeEncodeError: let the nh3 path raise it.
         return None
-    return _normalise_usual_space(text)
+    # html5ever drops NUL characters from the text and turns CR and CRLF into LF. The
+    # general normalisation deletes NUL and turns CR into LF too, so both paths agree.
+    # No "<" is left here that deleting a control character could join to a letter.
+    return _normalise_unusual_space(text)
 
 
 def _one_pass(fragment: str) -> str:
@@ -222,6 +223,10 @@ def _normalise_space(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     if _UNUSUAL.search(text) is None:
         return _normalise_usual_space(text)
+    return _normalise_unusual_space(text)
+
+
+def _normalise_unusual_space(text: str) -> str:
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     # str.split() without an argument splits at the characters that regular
     # expressions call \s.
