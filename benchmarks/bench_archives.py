@@ -2,14 +2,15 @@
 
 For each archive four operations are timed:
 
-- floor: inflate every ``*.json`` member and parse it with orjson, nothing else. No
-  parser of the archive can take less time.
+- floor: inflate every ``*.json`` member and parse it with orjson, nothing else: the
+  cost of reading every value of the archive with a fast generic JSON parser. A typed
+  decoder that skips the fields a loader does not need can parse in less.
 - plain: what a first script would do, ``json.loads`` then ``pandas.json_normalize``
   for each member (and for the lists of mandates or voters inside it), then one
   ``pandas.concat`` per table.
 - cold: the loader's first call with an empty ``BUREAU_DATA_CACHE_DIR``, which parses
-  the archive, checks and types the tables and writes the Parquet cache.
-- warm: the same call again, which reads the tables back from the Parquet cache.
+  the archive, checks and types the tables and writes the parsed-table cache.
+- warm: the same call again, which reads the tables back from the parsed-table cache.
 
 Peak memory is the peak resident set size of a child process that does one cold load,
 minus that of a child that only imports the same modules. The child reads ``VmHWM`` in

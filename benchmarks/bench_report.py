@@ -9,7 +9,7 @@ from typing import Any
 # Targets. Parse times compare CPU seconds (the minimum of the runs); builds compare wall time.
 COLD_OVER_FLOOR_MAX = 2.5  # cold parse of an archive, in times its floor
 PLAIN_OVER_COLD_MIN = 5.0  # the plain json_normalize parse, in times the cold parse
-WARM_OVER_COLD_MAX = 0.1  # warm load from the Parquet cache, as a fraction of the cold parse
+WARM_OVER_COLD_MAX = 0.1  # warm load from the parsed-table cache, as a fraction of the cold parse
 SPEEDUP_TWO_JOBS_MIN = 1.6  # full build with one job, in times the build with two jobs
 UNCHANGED_REBUILD_MAX_SECONDS = 1.0  # rebuild with nothing changed
 PAGE_MAX_BYTES = 1_000_000  # total weight of one article page (HTML, images, stylesheet)
@@ -171,7 +171,8 @@ def _archives_section(results: dict[str, Any]) -> list[str]:
         "", "## Assemblée nationale archives", "",
         "Floor: inflate every JSON member and parse it with orjson, nothing else. Cold: the "
         "loader's first call with an empty `BUREAU_DATA_CACHE_DIR` (parse, checks, types, "
-        "Parquet cache written). Warm: the same call again, read from the Parquet cache. Plain: "
+        "parsed-table cache written as Arrow IPC files). Warm: the same call again, read from that "
+        "cache. Plain: "
         "`json.loads` then `pandas.json_normalize` per member (and per list of mandates or "
         "voters), then `pandas.concat`.",
         "",
@@ -229,7 +230,7 @@ def _budget_section(results: dict[str, Any]) -> list[str]:
         "", "## State budget", "",
         f"`budget_general()`: the budget général lines of the PLF {years[0]}–{years[-1]} "
         f"({len(years)} years, {budget['rows']:,} rows), parsed from about forty CSV files on the "
-        "first call with an empty cache, then read from the Parquet cache.",
+        "first call with an empty cache, then read from the parsed-table cache.",
         "",
         *_table(["load", "CPU s (min)", "wall s (min / median)"], [
             ["cold", f"{cold:.3f}", f"{min(budget['cold']['wall']):.3f} / "

@@ -243,6 +243,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     parser = _add(subparsers, "vider", "supprimer des fichiers du cache", _cmd_clear)
     parser.add_argument("jeux", nargs="*", help="identifiants des jeux dont supprimer le fichier")
-    parser.add_argument("--tables", action="store_true", help="supprimer le cache de tables Parquet")
+    parser.add_argument("--tables", action="store_true", help="supprimer le cache de tables analysées")
     parser.add_argument("--tout", action="store_true",
                         help="supprimer tous les fichiers téléchargés et toutes les tables")

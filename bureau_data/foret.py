@@ -97,7 +97,7 @@ def forest() -> pd.DataFrame:
     """Load every row of the FAO FRA 2020 / OWID forest table.
 
     Reads the raw file through ``fetch`` and parses it once; later calls read the
-    Parquet cache until the raw file or the parser changes.
+    parsed-table cache until the raw file or the parser changes.
 
     Returns
     -------

@@ -69,7 +69,7 @@ SETTINGS_FR: dict[str, tuple[str, str]] = {
     ),
     "ENV_CACHE_DIR": (
         "`data/cache/` du dépôt",
-        "dossier des fichiers téléchargés, de leurs fiches de provenance et des tables Parquet",
+        "dossier des fichiers téléchargés, de leurs fiches de provenance et des tables analysées (fichiers Arrow IPC)",
     ),
     "ENV_OFFLINE": (
         "`0`",
@@ -245,7 +245,7 @@ def column_tables(doc: str) -> list[list[Column]]:
             dtypes = [piece.strip() for piece in dtype_text.split(",")]
             if len(dtypes) != len(names):
                 dtypes = [dtype_text] * len(names)
-            table.extend(Column(name, dtype, meaning) for name, dtype in zip(names, dtypes))
+            table.extend(Column(name, dtype, meaning) for name, dtype in zip(names, dtypes, strict=True))
         if table:
             tables.append(table)
     return tables

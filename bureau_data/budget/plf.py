@@ -48,7 +48,7 @@ def budget_lines() -> pd.DataFrame:
     """Load every budget line of the PLF 2014-2025, other-budget and 2017 execution files.
 
     The first call parses about forty files (a few seconds) and stores the result in
-    the Parquet cache; later calls read the cache. Most users want ``budget_general``,
+    the parsed-table cache; later calls read the cache. Most users want ``budget_general``,
     ``autres_budgets`` or ``execution_2017``, which filter this table.
 
     Returns
