@@ -247,8 +247,7 @@ def check_counts_aligned(scrutins: pd.DataFrame, groupes: pd.DataFrame, counted:
     pair_groupes = groupes["groupe_uid"].iloc[first_rows].astype("str").to_numpy(dtype=object)
     uid = scrutins["uid"].astype("str")
     # Row of each group's scrutin in ``scrutins``, -1 when absent (left out, as by the join).
-    scrutin_rows = pd.Index(uid.to_numpy(dtype=object)).get_indexer(
-        groupes["scrutin_uid"].astype("str").to_numpy(dtype=object))
+    scrutin_rows = _rows_in(pd.Index(uid.to_numpy(dtype=object)), groupes["scrutin_uid"])
     in_table = scrutin_rows >= 0
     for position, column in enumerate(COUNT_LABELS):
         published = groupes[column]
@@ -271,6 +270,15 @@ def check_counts_aligned(scrutins: pd.DataFrame, groupes: pd.DataFrame, counted:
                          "champ": column, "publie": int(total_values[i]), "calcule": int(sums[i])})
     rows += _synthese_mismatches(scrutins)
     return _mismatch_frame(rows, scrutins)
+
+
+def _rows_in(index: pd.Index, column: pd.Series) -> np.ndarray:
+    """Return the position in ``index`` of each value of ``column`` as text, -1 when absent."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # One lookup per category, not per row.
+        per_category = np.append(index.get_indexer(column.cat.categories.astype("str").to_numpy(dtype=object)), -1)
+        return per_category[column.cat.codes.to_numpy(dtype="int64")]
+    return index.get_indexer(column.astype("str").to_numpy(dtype=object))
 
 
 def _codes(column: pd.Series) -> np.ndarray:

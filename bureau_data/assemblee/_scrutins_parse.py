@@ -1067,14 +1067,14 @@ def groupes_frame(cols: _Columns) -> pd.DataFrame:
     def file_of(index: int) -> str:
         return str(files.get(raw["scrutin_uid"][index], raw["scrutin_uid"][index]))
 
-    position_code = {position: i for i, position in enumerate(POSITIONS)}
-    majority = np.array([position_code.get(value, -1) for value in raw["position_majoritaire"]], dtype=np.int8)
+    # A value that is not a position (reported by ``build_tables``) or None gives code -1.
+    majority = pd.Categorical(pd.array(raw["position_majoritaire"], dtype="object"),
+                              categories=list(POSITIONS), ordered=True)
     return pd.DataFrame({
         "scrutin_uid": _arrow_category(_string_array(raw["scrutin_uid"])),
         "groupe_uid": _arrow_category(_string_array(raw["groupe_uid"])),
         "nombre_membres": _nullable_int(raw["nombre_membres"], "Int64", "groupe.nombreMembresGroupe", file_of),
-        "position_majoritaire": pd.Categorical.from_codes(
-            majority, dtype=pd.CategoricalDtype(list(POSITIONS), ordered=True)),
+        "position_majoritaire": majority,
         **{column: _nullable_int(raw[column], "Int64", f"groupe.vote.decompteVoix.{column}", file_of)
            for column in COUNT_COLUMNS.values()},
     })

@@ -171,9 +171,15 @@ def _derive_adopte(df: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     The outcome is never recomputed from the counts: a motion de censure needs the
     absolute majority of the members, and some votes need three fifths of the votes cast.
     """
-    normalised = [parse.normalise_sort(code) if isinstance(code, str) else None for code in df["sort_code"]]
-    values = [parse.SORT_ADOPTED.get(code) if code is not None else None for code in normalised]
-    unknown = [str(uid) for uid, code, value in zip(df["uid"], normalised, values, strict=True) if value is None]
+    # Each distinct code is normalised once: a few spellings for thousands of scrutins.
+    codes = df["sort_code"].astype("object").where(df["sort_code"].notna(), None).to_numpy()
+    distinct = pd.unique(codes)
+    outcome = {}
+    for code in distinct:
+        normalised = parse.normalise_sort(code) if isinstance(code, str) else None
+        outcome[code] = parse.SORT_ADOPTED.get(normalised) if normalised is not None else None
+    values = [outcome[code] for code in codes]
+    unknown = [str(uid) for uid, value in zip(df["uid"], values, strict=True) if value is None]
     return pd.Series(pd.array(values, dtype="boolean"), index=df.index), unknown
 
 
