@@ -238,36 +238,38 @@ def check_counts_aligned(scrutins: pd.DataFrame, groupes: pd.DataFrame, counted:
     0  groupe  pour        1
     """
     rows: list[dict[str, Any]] = []
+    labels = list(COUNT_LABELS)
     scrutin_codes = _codes(groupes["scrutin_uid"])
     groupe_codes = _codes(groupes["groupe_uid"])
     _, first_rows, pair_of_row = np.unique(scrutin_codes * (groupe_codes.max(initial=0) + 1) + groupe_codes,
                                            return_index=True, return_inverse=True)
     pairs = len(first_rows)
-    pair_scrutins = groupes["scrutin_uid"].iloc[first_rows].astype("str").to_numpy(dtype=object)
-    pair_groupes = groupes["groupe_uid"].iloc[first_rows].astype("str").to_numpy(dtype=object)
-    uid = scrutins["uid"].astype("str")
+    published = groupes[labels].to_numpy(dtype="float64", na_value=np.nan)
+    known = ~np.isnan(published)
+    values = np.where(known, published, 0).astype("int64")
+    uid = scrutins["uid"].astype("str").to_numpy(dtype=object)
+    totals = scrutins[labels].to_numpy(dtype="float64", na_value=np.nan)
     # Row of each group's scrutin in ``scrutins``, -1 when absent (left out, as by the join).
-    scrutin_rows = _rows_in(pd.Index(uid.to_numpy(dtype=object)), groupes["scrutin_uid"])
+    scrutin_rows = _rows_in(pd.Index(uid), groupes["scrutin_uid"])
     in_table = scrutin_rows >= 0
-    for position, column in enumerate(COUNT_LABELS):
-        published = groupes[column]
-        values = published.fillna(0).to_numpy(dtype="int64")
+    for position, column in enumerate(labels):
         # Per pair, a sum is null only when every row of the pair is (``min_count=1``).
-        pair_values = np.bincount(pair_of_row, weights=values, minlength=pairs).astype("int64")
-        pair_known = np.bincount(pair_of_row, weights=published.notna().to_numpy(), minlength=pairs) > 0
+        pair_values = np.bincount(pair_of_row, weights=values[:, position], minlength=pairs).astype("int64")
+        pair_known = np.bincount(pair_of_row, weights=known[:, position], minlength=pairs) > 0
         found = np.bincount(pair_of_row, weights=np.asarray(counted[:, position]), minlength=pairs).astype("int64")
         for i in np.flatnonzero(pair_known & (pair_values != found)):
-            rows.append({"scrutin_uid": pair_scrutins[i], "niveau": "groupe", "groupe_uid": pair_groupes[i],
-                         "champ": column, "publie": int(pair_values[i]), "calcule": int(found[i])})
+            row = groupes.iloc[first_rows[i]]
+            rows.append({"scrutin_uid": str(row["scrutin_uid"]), "niveau": "groupe",
+                         "groupe_uid": str(row["groupe_uid"]), "champ": column,
+                         "publie": int(pair_values[i]), "calcule": int(found[i])})
 
         # A scrutin's groups sum without their null counts, and to 0 without groups.
-        sums = np.bincount(scrutin_rows[in_table], weights=values[in_table], minlength=len(scrutins)).astype("int64")
-        totals = scrutins[column]
-        total_known = totals.notna().to_numpy()
-        total_values = totals.fillna(0).to_numpy(dtype="int64")
-        for i in np.flatnonzero(total_known & (total_values != sums)):
-            rows.append({"scrutin_uid": uid.iloc[i], "niveau": "scrutin", "groupe_uid": None,
-                         "champ": column, "publie": int(total_values[i]), "calcule": int(sums[i])})
+        sums = np.bincount(scrutin_rows[in_table], weights=values[in_table, position],
+                           minlength=len(scrutins)).astype("int64")
+        total = totals[:, position]
+        for i in np.flatnonzero(~np.isnan(total) & (total != sums)):
+            rows.append({"scrutin_uid": uid[i], "niveau": "scrutin", "groupe_uid": None,
+                         "champ": column, "publie": int(total[i]), "calcule": int(sums[i])})
     rows += _synthese_mismatches(scrutins)
     return _mismatch_frame(rows, scrutins)
 
@@ -276,9 +278,9 @@ def _rows_in(index: pd.Index, column: pd.Series) -> np.ndarray:
     """Return the position in ``index`` of each value of ``column`` as text, -1 when absent."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         # One lookup per category, not per row.
-        per_category = np.append(index.get_indexer(column.cat.categories.astype("str").to_numpy(dtype=object)), -1)
+        per_category = np.append(index.get_indexer(pd.Index(column.cat.categories.astype("str"), dtype=object)), -1)
         return per_category[column.cat.codes.to_numpy(dtype="int64")]
-    return index.get_indexer(column.astype("str").to_numpy(dtype=object))
+    return index.get_indexer(pd.Index(column.astype("str"), dtype=object))
 
 
 def _codes(column: pd.Series) -> np.ndarray:

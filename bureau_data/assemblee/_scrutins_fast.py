@@ -262,7 +262,8 @@ def _parse_member(cols: parse._Columns, data: bytes, name: str) -> bool:
 
     for column, value in zip(cols.scrutins.values(), row, strict=True):
         column.append(value)
-    cols.groupe_rows += groupe_rows
+    if groupe_rows:
+        cols.extend_groupes(groupe_rows)
     cols.voters += voters
     if runs:
         run_groupe, run_position, run_length = zip(*runs, strict=True)

@@ -271,6 +271,16 @@ class _Columns:
         # Members read by the typed path of ``_scrutins_fast`` (none by ``parse_documents``).
         self.typed_members = 0
 
+    def extend_groupes(self, rows: list[tuple[Any, ...]]) -> None:
+        """Append group rows (tuples in ``GROUPE_FIELDS`` order) straight to the columns.
+
+        For a few rows at a time: one transposition of all rows at the end would read
+        each tuple once per column, long after it was built.
+        """
+        groupes = self.groupes  # rows gathered before these go first
+        for column, values in zip(groupes.values(), zip(*rows, strict=True), strict=True):
+            column += values
+
     @property
     def groupes(self) -> dict[str, list[Any]]:
         """Column lists of the group table, in ``GROUPE_FIELDS`` order."""
@@ -1068,8 +1078,11 @@ def groupes_frame(cols: _Columns) -> pd.DataFrame:
         return str(files.get(raw["scrutin_uid"][index], raw["scrutin_uid"][index]))
 
     # A value that is not a position (reported by ``build_tables``) or None gives code -1.
-    majority = pd.Categorical(pd.array(raw["position_majoritaire"], dtype="object"),
-                              categories=list(POSITIONS), ordered=True)
+    position_code = {position: i for i, position in enumerate(POSITIONS)}
+    values = raw["position_majoritaire"]
+    majority = pd.Categorical.from_codes(
+        np.fromiter(map(position_code.get, values, repeat(-1)), dtype=np.int8, count=len(values)),
+        dtype=pd.CategoricalDtype(list(POSITIONS), ordered=True))
     return pd.DataFrame({
         "scrutin_uid": _arrow_category(_string_array(raw["scrutin_uid"])),
         "groupe_uid": _arrow_category(_string_array(raw["groupe_uid"])),
