@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -346,7 +347,10 @@ def placeholder_groups(groupes: pd.DataFrame) -> list[str]:
     >>> placeholder_groups(groupes)
     ['V2']
     """
-    mask = groupes["groupe_uid"].astype("str").isin(PLACEHOLDER_ORGANES)
+    column = groupes["groupe_uid"]
+    if isinstance(column.dtype, pd.CategoricalDtype) and PLACEHOLDER_ORGANES.isdisjoint(column.cat.categories):
+        return []  # the usual case, known from the categories alone
+    mask = column.astype("str").isin(PLACEHOLDER_ORGANES)
     return list(pd.unique(groupes.loc[mask, "scrutin_uid"].astype("str")))
 
 
@@ -484,7 +488,8 @@ def numbering_gaps(uids: pd.Series) -> tuple[list[str], list[str]]:
     (['VTANR5L16V2', 'VTANR5L16V3'], ['VTANR5L16V4'])
     """
     numbers: dict[str, set[int]] = {}
-    for uid in uids.dropna().astype("str"):
+    texts = uids.dropna().astype("str").tolist()
+    for uid in texts:
         match = _UID_NUMBER.match(uid)
         if match:
             numbers.setdefault(match["prefix"], set()).add(int(match["number"]))
@@ -494,8 +499,8 @@ def numbering_gaps(uids: pd.Series) -> tuple[list[str], list[str]]:
         for number in range(min(present), max(present) + 1)
         if number not in present
     ]
-    counts = uids.dropna().astype("str").value_counts()
-    duplicated = sorted(counts[counts > 1].index)
+    counts = Counter(texts)
+    duplicated = sorted(uid for uid, count in counts.items() if count > 1)
     return missing, duplicated
 
 

@@ -248,11 +248,15 @@ def build_tables(cols: parse._Columns) -> dict[str, pd.DataFrame]:
     missing, duplicated = numbering_gaps(scrutins_df["uid"])
     cause_counts = positions_df["cause_code"].value_counts()
     unknown_causes = cause_counts[[code not in CAUSES and count > 0 for code, count in cause_counts.items()]]
-    raw_majority = pd.Series(cols.groupes["position_majoritaire"], dtype="object")
-    unknown_majority = raw_majority[raw_majority.notna() & ~raw_majority.isin(POSITIONS)].value_counts()
+    raw_majority = cols.groupes["position_majoritaire"]
+    unknown_majority = pd.Series([], dtype="int64")
+    if not set(raw_majority) <= {None, *POSITIONS}:
+        majority = pd.Series(raw_majority, dtype="object")
+        unknown_majority = majority[majority.notna() & ~majority.isin(POSITIONS)].value_counts()
 
     report: dict[str, Any] = {
-        "ecarts_decompte": mismatches.astype("object").where(mismatches.notna(), None).to_dict("records"),
+        "ecarts_decompte": (mismatches.astype("object").where(mismatches.notna(), None).to_dict("records")
+                            if len(mismatches) else []),
         "decomptes_absents": missing_counts(scrutins_df, groupes_df),
         "groupes_non_identifies": placeholder_groups(groupes_df),
         "numeros_manquants": missing,
