@@ -256,7 +256,7 @@ def _parse_member(cols: parse._Columns, data: bytes, name: str) -> bool:
         row = _scrutin_row(scrutin, name)
         mises_au_point = _stage_mises_au_point(scrutin.uid, scrutin.miseAuPoint)
         index = len(cols.scrutins["uid"])
-        groupe_rows, voters, runs = _stage_groupes(scrutin, index)
+        groupe_rows, voters, runs = _stage_groupes(scrutin)
     except (_FallBack, SchemaError, *_DECODE_ERRORS):
         return False
 
@@ -277,7 +277,7 @@ def _parse_member(cols: parse._Columns, data: bytes, name: str) -> bool:
     return True
 
 
-def _stage_groupes(s: _Scrutin, index: int) -> tuple[list[tuple[Any, ...]], list[Votant],
+def _stage_groupes(s: _Scrutin) -> tuple[list[tuple[Any, ...]], list[Votant],
                                                       list[tuple[str, int, int]]]:
     """Return the group rows, the voters and the runs ``(groupe, position, length)`` of a scrutin."""
     uid = s.uid
@@ -306,13 +306,13 @@ def _stage_groupes(s: _Scrutin, index: int) -> tuple[list[tuple[Any, ...]], list
             if not nominatif:
                 continue
             for key, section in nominatif.items():
+                if section is None:  # skipped whatever its key, as by the generic path
+                    continue
                 code = section_codes.get(key)
                 if code is None:
                     code = parse._section_code(key)
                 if code < 0:
                     raise _FallBack  # an unknown section (reported) or an attribute (skipped)
-                if section is None:
-                    continue
                 votant = section.votant
                 if isinstance(votant, list):
                     if not votant:

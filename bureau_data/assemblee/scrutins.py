@@ -249,10 +249,10 @@ def build_tables(cols: parse._Columns) -> dict[str, pd.DataFrame]:
     cause_counts = positions_df["cause_code"].value_counts()
     unknown_causes = cause_counts[[code not in CAUSES and count > 0 for code, count in cause_counts.items()]]
     raw_majority = cols.groupes["position_majoritaire"]
-    unknown_majority = pd.Series([], dtype="int64")
+    unknown_majority: dict[Any, int] = {}
     if not set(raw_majority) <= {None, *POSITIONS}:
         majority = pd.Series(raw_majority, dtype="object")
-        unknown_majority = majority[majority.notna() & ~majority.isin(POSITIONS)].value_counts()
+        unknown_majority = majority[majority.notna() & ~majority.isin(POSITIONS)].value_counts().to_dict()
 
     report: dict[str, Any] = {
         "ecarts_decompte": (mismatches.astype("object").where(mismatches.notna(), None).to_dict("records")
