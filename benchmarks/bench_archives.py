@@ -12,6 +12,10 @@ For each archive four operations are timed:
   the archive, checks and types the tables and writes the parsed-table cache.
 - warm: the same call again, which reads the tables back from the parsed-table cache.
 
+For the archives whose records hold HTML (questions, amendements), two more figures:
+``html_to_text`` over every fragment the loader converts, and nh3's cleaning alone over
+the same fragments. The floor does not include that work.
+
 Peak memory is the peak resident set size of a child process that does one cold load,
 minus that of a child that only imports the same modules. The child reads ``VmHWM`` in
 ``/proc/self/status`` rather than ``getrusage(RUSAGE_SELF).ru_maxrss``: on Linux,
@@ -47,12 +51,17 @@ from bench_common import Timing, environment, log, time_runs
 
 from bureau_data._json import as_list
 from bureau_data.archive import iter_members
+from bureau_data.assemblee import amendements as amendements_module
 from bureau_data.assemblee import amo
+from bureau_data.assemblee import questions as questions_module
+from bureau_data.assemblee._common import find, iter_documents
 from bureau_data.assemblee.amendements import amendements
 from bureau_data.assemblee.questions import questions_gouvernement
 from bureau_data.assemblee.scrutins import load_tables, scrutins
 from bureau_data.budget import budget_general
+from bureau_data.cache import cached_tables
 from bureau_data.fetch import fetch
+from bureau_data.text import _CLEANER, html_to_text
 
 # (table name, records to normalise, constant columns to add)
 Children = Callable[[dict[str, Any]], Iterable[tuple[str, list[Any], dict[str, Any]]]]
@@ -67,6 +76,8 @@ class Archive:
     dataset: str
     load: Callable[[], Any]
     children: dict[str, Children]
+    # The HTML fragments the loader converts to plain text, for the archives that have some.
+    fragments: Callable[[Path], list[str]] | None = None
 
 
 def _acteur_children(acteur: dict[str, Any]) -> Iterable[tuple[str, list[Any], dict[str, Any]]]:
@@ -84,6 +95,29 @@ def _scrutin_children(scrutin: dict[str, Any]) -> Iterable[tuple[str, list[Any],
                 yield "positions", as_list(section["votant"]), {
                     "scrutin_uid": scrutin["uid"], "groupe_uid": groupe["organeRef"], "position": position,
                 }
+
+
+def question_fragments(path: Path) -> list[str]:
+    """Return the HTML fragments that ``questions_gouvernement`` converts to text."""
+    fragments = []
+    for _source, document in iter_documents(path):
+        for column in ("texte_question", "texte_reponse"):
+            _, value = find(document["question"], questions_module.FIELDS[column])
+            if isinstance(value, str):
+                fragments.append(value)
+    return fragments
+
+
+def amendement_fragments(path: Path) -> list[str]:
+    """Return the HTML fragments that ``amendements`` converts to text."""
+    fragments = []
+    for source, document in iter_documents(path):
+        for _origin, record, _texte in amendements_module._iter_amendements(source, document):
+            for column in amendements_module._TEXT_FIELDS:
+                _, value = find(record, amendements_module.FIELDS[column])
+                if isinstance(value, str):
+                    fragments.append(value)
+    return fragments
 
 
 AMO_CHILDREN: dict[str, Children] = {"acteur": _acteur_children}
@@ -105,9 +139,10 @@ ARCHIVES: tuple[Archive, ...] = (
     Archive("scrutins-l17", "Scrutins, 17th legislature", "assemblee.scrutins.l17",
             lambda: load_tables(17), SCRUTIN_CHILDREN),
     Archive("amendements-l17", "Amendements, 17th legislature (3 dossiers)", "assemblee.amendements.l17",
-            lambda: amendements(17), {}),
+            lambda: amendements(17), {}, amendement_fragments),
     Archive("questions-l15", "Questions au gouvernement, 15th legislature (2019)",
-            "assemblee.questions.gouvernement.l15", lambda: questions_gouvernement(15), {}),
+            "assemblee.questions.gouvernement.l15", lambda: questions_gouvernement(15), {},
+            question_fragments),
 )
 ARCHIVES_BY_KEY = {archive.key: archive for archive in ARCHIVES}
 
@@ -214,6 +249,11 @@ def measure_archive(archive: Archive, *, repeat: int, warm_repeat: int, plain: b
         "warm": warm.to_dict(),
         "plain": None,
     }
+    if archive.fragments is not None:
+        log(f"{archive.key}: HTML to text")
+        figures["text"] = measure_text(archive.fragments(path), repeat)
+        figures["text"]["cache_write"] = measure_cache_write(result, fetch(archive.dataset).record, repeat)
+        figures["text"]["table_build"] = measure_table_build(result, repeat)
     if plain:
         log(f"{archive.key}: plain json_normalize (slow)")
         figures["plain"] = time_runs(lambda: plain_parse(path, archive.children), 1).to_dict()
@@ -221,6 +261,61 @@ def measure_archive(archive: Archive, *, repeat: int, warm_repeat: int, plain: b
     figures["peak_rss_kib"] = peak_memory_kib("child", archive.key)
     figures["baseline_rss_kib"] = baseline_kib
     return figures
+
+
+def measure_text(fragments: list[str], repeat: int) -> dict[str, Any]:
+    """Time ``html_to_text`` over ``fragments``, and nh3's cleaning alone over the same."""
+    return {
+        "fragments": len(fragments),
+        "characters": sum(map(len, fragments)),
+        "html_to_text": time_runs(lambda: [html_to_text(fragment) for fragment in fragments], repeat).to_dict(),
+        "nh3": time_runs(lambda: [_CLEANER.clean(fragment) for fragment in fragments], repeat).to_dict(),
+    }
+
+
+def _column_values(series: pd.Series) -> list[Any]:
+    """Return a column as the Python values a loader reads: dates as ISO 8601 strings."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return [None if pd.isna(value) else value.isoformat() for value in series]
+    return series.tolist()
+
+
+def _typed_column(values: list[Any], dtype: Any) -> pd.Series:
+    """Build a column of ``dtype`` from ``_column_values``, parsing dates in one call."""
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        parsed = pd.to_datetime(pd.Series(values, dtype="string"), format="ISO8601", utc=True)
+        return parsed.dt.tz_convert(dtype.tz)
+    if pd.api.types.is_datetime64_dtype(dtype):
+        return pd.to_datetime(pd.Series(values, dtype="string"), format="ISO8601")
+    return pd.Series(values, dtype=dtype)
+
+
+def measure_table_build(result: Any, repeat: int) -> dict[str, Any]:
+    """Time building the loader's table again from Python lists, one per column, with its dtypes.
+
+    Any loader has at least this to do once it has read the values of the records. Dates
+    start as ISO 8601 strings, as in the records, and are parsed a column at a time.
+    """
+    frame = result if isinstance(result, pd.DataFrame) else next(iter(result.values()))
+    columns = {name: _column_values(frame[name]) for name in frame.columns}
+    dtypes = frame.dtypes.to_dict()
+
+    def build() -> None:
+        pd.DataFrame({name: _typed_column(values, dtypes[name]) for name, values in columns.items()})
+
+    return time_runs(build, repeat).to_dict()
+
+
+def measure_cache_write(result: Any, record: Any, repeat: int) -> dict[str, Any]:
+    """Time writing the tables a loader returned into an empty parsed-table cache."""
+    tables = result if isinstance(result, dict) else {"table": result}
+
+    def write() -> None:
+        with tempfile.TemporaryDirectory(prefix="bureau-bench-cache-") as folder, \
+                environment(BUREAU_DATA_CACHE_DIR=folder):
+            cached_tables("bench-write", "1", [record], lambda: tables)
+
+    return time_runs(write, repeat).to_dict()
 
 
 def json_member_sizes(path: Path) -> tuple[int, int]:
