@@ -30,7 +30,8 @@ voter codes directly, because a frozen Struct hashes and compares its fields in 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from itertools import repeat
 from operator import attrgetter
 from typing import Any, Literal
@@ -380,9 +381,7 @@ def parse_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]],
         typed = ENABLED
     cols = parse._Columns()
     # As in the generic path, the collector is paused: the documents contain no cycles.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         for name, raw in documents:
             if typed and isinstance(raw, bytes) and _parse_member(cols, raw, name):
                 cols.typed_members += 1
@@ -394,7 +393,21 @@ def parse_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]],
             parse.parse_document(cols, raw, name)
             parse._flush_voters(cols)
         flush_voters(cols)
+    return cols
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector inside the block, if it was running.
+
+    Building the tables allocates millions of objects that hold no reference cycles,
+    and each collection would scan all the objects alive. Cycles made meanwhile are
+    collected after the block.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if enabled:
             gc.enable()
-    return cols

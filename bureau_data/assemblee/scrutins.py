@@ -371,7 +371,9 @@ def read_archive(path: str | Path, *, where: str | None = None) -> dict[str, pd.
     """Parse every ``*.json`` member of a scrutins zip archive into the four tables.
 
     Members are read in memory through ``bureau_data.archive.iter_members`` (with its
-    zip-bomb limits) and parsed with orjson. Nothing is cached here; the loaders cache.
+    zip-bomb limits) and decoded with typed msgspec Structs; a member of another shape is
+    parsed with orjson and normalised (see ``_scrutins_fast``), with the same result.
+    Nothing is cached here; the loaders cache.
     Warnings are not emitted here, so that a cached load and a fresh one report the same
     way; see ``df.attrs`` or call a loader.
 
@@ -405,8 +407,9 @@ def read_archive(path: str | Path, *, where: str | None = None) -> dict[str, pd.
     >>> sorted(tables), tables["scrutins"]["uid"].tolist()
     (['decomptes_groupes', 'mises_au_point', 'positions', 'scrutins'], ['VTANR5L17V1'])
     """
-    cols = _scrutins_fast.parse_documents(iter_members(Path(path), "*.json"))
-    tables = build_tables(cols)
+    with _scrutins_fast.gc_paused():
+        cols = _scrutins_fast.parse_documents(iter_members(Path(path), "*.json"))
+        tables = build_tables(cols)
     logger.debug("%s : %d scrutins, %d positions lus", where or path, len(tables["scrutins"]),
                  len(tables["positions"]))
     return tables
