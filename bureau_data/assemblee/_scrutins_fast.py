@@ -24,7 +24,9 @@ What the types accept, and so what the fast path reads:
 The walk stages one member's rows in local lists and appends them only when the whole
 member has been read, so a member that fails over half-way leaves nothing behind.
 Voters are frozen Structs: ``flush_voters`` looks each one up in the ``defaultdict`` of
-voter codes directly, because a frozen Struct hashes and compares its fields in C.
+voter codes directly, because a frozen Struct hashes and compares its fields in C. The
+voter lists of the sections are kept whole until then (``_Columns.voter_sections``):
+copying their items into one list would touch every voter once more.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any, Literal
 
@@ -257,7 +259,7 @@ def _parse_member(cols: parse._Columns, data: bytes, name: str) -> bool:
         row = _scrutin_row(scrutin, name)
         mises_au_point = _stage_mises_au_point(scrutin.uid, scrutin.miseAuPoint)
         index = len(cols.scrutins["uid"])
-        groupe_rows, voters, runs = _stage_groupes(scrutin)
+        groupe_rows, sections, runs = _stage_groupes(scrutin)
     except (_FallBack, SchemaError, *_DECODE_ERRORS):
         return False
 
@@ -265,9 +267,10 @@ def _parse_member(cols: parse._Columns, data: bytes, name: str) -> bool:
         column.append(value)
     if groupe_rows:
         cols.extend_groupes(groupe_rows)
-    cols.voters += voters
+    cols.voter_sections += sections
     if runs:
         run_groupe, run_position, run_length = zip(*runs, strict=True)
+        cols.pending_typed_voters += sum(run_length)
         cols.run_scrutin += repeat(index, len(runs))
         cols.run_groupe += run_groupe
         cols.run_position += run_position
@@ -278,17 +281,17 @@ def _parse_member(cols: parse._Columns, data: bytes, name: str) -> bool:
     return True
 
 
-def _stage_groupes(s: _Scrutin) -> tuple[list[tuple[Any, ...]], list[Votant],
-                                                      list[tuple[str, int, int]]]:
-    """Return the group rows, the voters and the runs ``(groupe, position, length)`` of a scrutin."""
+def _stage_groupes(s: _Scrutin) -> tuple[list[tuple[Any, ...]], list[list[Votant]],
+                                          list[tuple[str, int, int]]]:
+    """Return the group rows, the voter lists and the runs ``(groupe, position, length)`` of a scrutin."""
     uid = s.uid
     groupe_rows: list[tuple[Any, ...]] = []
-    voters: list[Votant] = []
+    sections: list[list[Votant]] = []
     runs: list[tuple[str, int, int]] = []
     ventilation = s.ventilationVotes
     organes = None if ventilation is None else ventilation.organe
     if organes is None:
-        return groupe_rows, voters, runs
+        return groupe_rows, sections, runs
     section_codes = parse._SECTION_CODES
     for organe in organes if isinstance(organes, list) else [organes]:
         groupes = None if organe.groupes is None else organe.groupes.groupe
@@ -318,12 +321,12 @@ def _stage_groupes(s: _Scrutin) -> tuple[list[tuple[Any, ...]], list[Votant],
                 if isinstance(votant, list):
                     if not votant:
                         continue
-                    voters += votant
+                    sections.append(votant)
                     runs.append((groupe_uid, code, len(votant)))
                 elif votant is not None:
-                    voters.append(votant)
+                    sections.append([votant])
                     runs.append((groupe_uid, code, 1))
-    return groupe_rows, voters, runs
+    return groupe_rows, sections, runs
 
 
 def flush_voters(cols: parse._Columns) -> None:
@@ -332,14 +335,16 @@ def flush_voters(cols: parse._Columns) -> None:
     Each voter is looked up whole in ``cols.voter_rows``: equal voters are equal Structs.
     The tuples of values of the new Structs then get their field codes.
     """
-    batch = cols.voters
-    if not batch:
+    sections = cols.voter_sections
+    if not sections:
         return
-    cols.voters = []
+    size = cols.pending_typed_voters
+    cols.voter_sections = []
+    cols.pending_typed_voters = 0
     cols.batch_first_run = len(cols.run_length)
     rows = cols.voter_rows
     known = len(rows)
-    row_codes = np.fromiter(map(rows.__getitem__, batch), dtype=np.int32, count=len(batch))
+    row_codes = np.fromiter(map(rows.__getitem__, chain.from_iterable(sections)), dtype=np.int32, count=size)
     if len(rows) > known:
         parse._extend_lut(cols, known, _voter_values)
     for position, field in enumerate(parse.VOTER_FIELDS):
@@ -385,7 +390,7 @@ def parse_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]],
         for name, raw in documents:
             if typed and isinstance(raw, bytes) and _parse_member(cols, raw, name):
                 cols.typed_members += 1
-                if len(cols.voters) >= parse._VOTER_BATCH:
+                if cols.pending_typed_voters >= parse._VOTER_BATCH:
                     flush_voters(cols)
                 continue
             # A batch holds voters of one kind: Structs here, dicts in the generic path.

@@ -249,8 +249,11 @@ class _Columns:
         # the code of every distinct raw value (in order of first appearance) and one
         # array of codes per batch (see ``_flush_voters``). Plus run-length encoded
         # constants.
-        # Voter dicts, or the ``Votant`` Structs of ``_scrutins_fast`` (never both at once).
-        self.voters: list[Any] = []
+        self.voters: list[dict[str, Any]] = []
+        # Voter lists of the sections read by ``_scrutins_fast``, and their number of
+        # voters: pending in ``voters`` or here, never in both at once.
+        self.voter_sections: list[list[Any]] = []
+        self.pending_typed_voters = 0
         self.voter_codes: dict[str, defaultdict[Any, int]] = {
             field: defaultdict(count().__next__) for field in VOTER_FIELDS}
         self.voter_batches: dict[str, list[np.ndarray | list[Any]]] = {field: [] for field in VOTER_FIELDS}
