@@ -381,6 +381,8 @@ def missing_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame) -> list[str]:
     in_groups = groupes.loc[groupes[columns].isna().any(axis=1), "scrutin_uid"].astype("str")
     in_totals = scrutins.loc[scrutins[[*columns, "votants", "exprimes"]].isna().any(axis=1), "uid"].astype("str")
     found = set(in_groups) | set(in_totals)
+    if not found:
+        return []
     return [uid for uid in scrutins["uid"].astype("str") if uid in found]
 
 

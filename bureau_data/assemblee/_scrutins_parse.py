@@ -267,12 +267,28 @@ class _Columns:
         self.run_groupe: list[Any] = []
         self.run_position: list[int] = []
         self.run_length: list[int] = []
+        self._run_arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.mises_au_point: dict[str, list[Any]] = {name: [] for name in MISE_AU_POINT_FIELDS}
         # (file, key, number of voters) of sections whose key is not a known position.
         self.unknown_sections: list[tuple[str, str, int]] = []
         self.unknown_causes: dict[str, int] = {}
         # Members read by the typed path of ``_scrutins_fast`` (none by ``parse_documents``).
         self.typed_members = 0
+
+    def run_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return ``run_scrutin``, ``run_position`` and ``run_length`` as int64 arrays.
+
+        The arrays are kept while the number of runs stays the same: call after the last
+        ``_flush_voters``, which may change the runs.
+        """
+        size = len(self.run_length)
+        arrays = self._run_arrays
+        if arrays is None or len(arrays[2]) != size:
+            arrays = (np.fromiter(self.run_scrutin, dtype=np.int64, count=size),
+                      np.fromiter(self.run_position, dtype=np.int64, count=size),
+                      np.fromiter(self.run_length, dtype=np.int64, count=size))
+            self._run_arrays = arrays
+        return arrays
 
     def extend_groupes(self, rows: list[tuple[Any, ...]]) -> None:
         """Append group rows (tuples in ``GROUPE_FIELDS`` order) straight to the columns.
@@ -596,6 +612,7 @@ def _drop_nil_voters(cols: _Columns, batch: list[dict[str, Any]], empty: list[in
     ``first_run`` is the index of the run of ``batch[0]``. Runs left without voters are
     removed, as the general path never records an empty run.
     """
+    cols._run_arrays = None  # the runs change below
     lengths = np.asarray(cols.run_length[first_run:], dtype=np.int64)
     ends = np.cumsum(lengths)
     starts = ends - lengths
@@ -1123,7 +1140,7 @@ def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
     0        PA1  abstention           False
     """
     _flush_voters(cols)  # voters of documents added with parse_document alone
-    lengths = np.asarray(cols.run_length, dtype=np.int64)
+    run_scrutin, run_position, lengths = cols.run_arrays()
     ends = np.cumsum(lengths)
 
     def file_of(index: int) -> str:
@@ -1135,8 +1152,8 @@ def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
     uids = pd.Index(scrutin_uids, dtype="object")
     scrutin_categories = uids.unique()
     first_code = scrutin_categories.get_indexer(uids)
-    scrutin_codes = np.repeat(first_code[np.asarray(cols.run_scrutin, dtype=np.int64)], lengths)
-    position_codes = np.repeat(np.asarray(cols.run_position, dtype=np.int8), lengths)
+    scrutin_codes = np.repeat(first_code[run_scrutin], lengths)
+    position_codes = np.repeat(run_position.astype(np.int8), lengths)
     groupe_runs = _arrow_category(_string_array(cols.run_groupe))
     groupe_codes = np.repeat(groupe_runs.codes, lengths)
     cause = _encoded_category(voters["causePositionVote"])
@@ -1285,14 +1302,21 @@ def run_counts_by_row(cols: _Columns, groupes: pd.DataFrame) -> np.ndarray | Non
     pair_keys, first_rows = np.unique(scrutin_codes * width + groupe_codes, return_index=True)
     # Key of each run, from its scrutin (by row in the parse) and its group uid. A run
     # whose pair has no group row (a null group uid) counts nowhere, as in the join.
-    scrutin_of_row = scrutin_uid.cat.categories.get_indexer(pd.Index(cols.scrutins["uid"], dtype="object"))
-    run_scrutin = scrutin_of_row[np.asarray(cols.run_scrutin, dtype=np.int64)]
-    run_groupe = groupe_uid.cat.categories.get_indexer(pd.Index(cols.run_groupe, dtype="object"))
+    scrutin_of_row = _positions_in(scrutin_uid.cat.categories, cols.scrutins["uid"])
+    run_rows, run_positions, run_lengths = cols.run_arrays()
+    run_scrutin = scrutin_of_row[run_rows]
+    run_groupe = _positions_in(groupe_uid.cat.categories, cols.run_groupe)
     run_keys = run_scrutin * width + run_groupe
     slots = np.minimum(np.searchsorted(pair_keys, run_keys), len(pair_keys) - 1)
     found = (pair_keys[slots] == run_keys) & (run_scrutin >= 0) & (run_groupe >= 0)
     rows = first_rows[slots[found]]
-    positions = np.asarray(cols.run_position, dtype=np.int64)[found]
-    lengths = np.asarray(cols.run_length, dtype=np.int64)[found]
+    positions = run_positions[found]
+    lengths = run_lengths[found]
     np.add.at(counts, (rows, positions), lengths)
     return counts
+
+
+def _positions_in(categories: pd.Index, values: list[Any]) -> np.ndarray:
+    """Return the position of each value in ``categories``, -1 when absent or None."""
+    position = {category: i for i, category in enumerate(categories.tolist())}
+    return np.fromiter(map(position.get, values, repeat(-1)), dtype=np.int64, count=len(values))

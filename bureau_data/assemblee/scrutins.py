@@ -179,7 +179,8 @@ def _derive_adopte(df: pd.DataFrame) -> tuple[pd.Series, list[str]]:
         normalised = parse.normalise_sort(code) if isinstance(code, str) else None
         outcome[code] = parse.SORT_ADOPTED.get(normalised) if normalised is not None else None
     values = [outcome[code] for code in codes]
-    unknown = [str(uid) for uid, value in zip(df["uid"], values, strict=True) if value is None]
+    unknown_rows = [row for row, value in enumerate(values) if value is None]
+    unknown = [str(uid) for uid in df["uid"].iloc[unknown_rows]]
     return pd.Series(pd.array(values, dtype="boolean"), index=df.index), unknown
 
 
