@@ -378,8 +378,12 @@ def missing_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame) -> list[str]:
     ['V1', 'V2']
     """
     columns = list(COUNT_LABELS)
-    in_groups = groupes.loc[groupes[columns].isna().any(axis=1), "scrutin_uid"].astype("str")
-    in_totals = scrutins.loc[scrutins[[*columns, "votants", "exprimes"]].isna().any(axis=1), "uid"].astype("str")
+    group_rows = np.flatnonzero(groupes[columns].isna().to_numpy().any(axis=1))
+    total_rows = np.flatnonzero(scrutins[[*columns, "votants", "exprimes"]].isna().to_numpy().any(axis=1))
+    if not len(group_rows) and not len(total_rows):
+        return []
+    in_groups = groupes["scrutin_uid"].iloc[group_rows].astype("str")
+    in_totals = scrutins["uid"].iloc[total_rows].astype("str")
     found = set(in_groups) | set(in_totals)
     if not found:
         return []
