@@ -18,15 +18,16 @@ What the types accept, and so what the fast path reads:
 - a group, organe or voter may be one object or a list of objects, never a list with
   nulls;
 - ``decompteNominatif`` and ``miseAuPoint`` are decoded as dicts, so their sections
-  keep the order of the file. A section key that ``_scrutins_parse`` does not map to a
-  position, or that starts with ``@``, fails over.
+  keep the order of the file. A non-null section whose key ``_scrutins_parse`` does not
+  map to a position, or whose key starts with ``@``, fails over. A null section gives
+  no row in either path, whatever its key.
 
 The walk stages one member's rows in local lists and appends them only when the whole
 member has been read, so a member that fails over half-way leaves nothing behind.
 Voters are frozen Structs: ``flush_voters`` looks each one up in the ``defaultdict`` of
 voter codes directly, because a frozen Struct hashes and compares its fields in C. The
-voter lists of the sections are kept whole until then (``_Columns.voter_sections``):
-copying their items into one list would touch every voter once more.
+voter lists of the sections are kept whole until then (``_Columns.voter_sections``),
+because copying their items into one list would touch every voter once more.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ ENABLED = True
 
 
 class _FallBack(Exception):  # noqa: N818 (a signal, not an error)
-    """The member has a shape the typed walk does not read: parse it with the generic path."""
+    """Raised when a member has a shape the typed walk does not read, so the generic path parses it."""
 
 
 class Votant(msgspec.Struct, frozen=True, gc=False, forbid_unknown_fields=True):

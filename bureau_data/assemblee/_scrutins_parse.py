@@ -20,6 +20,10 @@ every thousand voters, while the objects are still in the processor's cache, C-l
 values in a ``defaultdict`` of codes (``_flush_voters``). Values are typed once per
 distinct value, not once per voter. Per-section constants (scrutin, group, position)
 are stored once with a run length, then expanded with ``numpy.repeat``.
+
+The loaders first try the typed path of ``_scrutins_fast`` on each archive member, and
+use this module's walk for the members of another shape and for documents given as
+objects. Both fill the same ``_Columns``, and the typing into DataFrames below is shared.
 """
 
 from __future__ import annotations
@@ -251,7 +255,7 @@ class _Columns:
         # constants.
         self.voters: list[dict[str, Any]] = []
         # Voter lists of the sections read by ``_scrutins_fast``, and their number of
-        # voters: pending in ``voters`` or here, never in both at once.
+        # voters. Pending voters are in ``voters`` or here, never in both at once.
         self.voter_sections: list[list[Any]] = []
         self.pending_typed_voters = 0
         self.voter_codes: dict[str, defaultdict[Any, int]] = {
