@@ -215,8 +215,10 @@ def test_uid_as_object_without_text_raises(local_amo):
 
 def test_invalid_json_member_raises(local_amo):
     local_amo({"assemblee.amo.l16": {"json/acteur/PA900001.json": '{"acteur": {', **BASE_ORGANES}})
-    with pytest.raises(SchemaError, match="PA900001.json : JSON invalide"):
+    with pytest.raises(SchemaError, match="PA900001.json : JSON invalide") as info:
         amo.deputes(16)
+    assert "a passé son contrôle d'intégrité (CRC)" in str(info.value)
+    assert "vider" not in str(info.value)
 
 
 def test_unknown_civilite_warns(local_amo):

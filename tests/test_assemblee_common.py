@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import warnings
+import zipfile
 from collections import OrderedDict
 from types import MappingProxyType
 
 import pandas as pd
 import pytest
 
-from bureau_data.assemblee._common import as_text, find, lookup, parse_dates, ref_list
-from bureau_data.errors import DataWarning
+from bureau_data.assemblee._common import (
+    as_text,
+    find,
+    iter_documents,
+    lookup,
+    parse_dates,
+    ref_list,
+)
+from bureau_data.errors import DataWarning, SchemaError
 
 NIL = {"@xsi:nil": "true", "@xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance"}
 
@@ -105,3 +113,20 @@ def test_parse_dates_reads_fullwidth_digits():
     # Full-width digits are decimal digits (\p{Nd}), which pandas parses.
     parsed = parse_dates(["２０２５-03-20"], "date_test")
     assert parsed.tolist() == [pd.Timestamp("2025-03-20", tz="Europe/Paris")]
+
+
+def test_invalid_json_file_gets_file_advice(tmp_path):
+    path = tmp_path / "question.json"
+    path.write_text('{"question": {', encoding="utf-8")
+    with pytest.raises(SchemaError, match="question.json : JSON invalide") as info:
+        list(iter_documents(path))
+    assert "Le fichier est peut-être tronqué. Remplacez ce fichier par une copie complète." in str(info.value)
+
+
+def test_invalid_json_member_gets_archive_advice(tmp_path):
+    path = tmp_path / "questions.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("json/Q1.json", '{"question": {')
+    with pytest.raises(SchemaError, match="json/Q1.json : JSON invalide") as info:
+        list(iter_documents(path))
+    assert "questions.zip a passé son contrôle d'intégrité (CRC)" in str(info.value)

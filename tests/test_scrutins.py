@@ -465,6 +465,16 @@ def test_invalid_json_names_file():
         S.read_documents([("json/VTANR5L17V9.json", b'{"scrutin": ')])
 
 
+def test_invalid_json_member_names_archive(tmp_path):
+    path = tmp_path / "Scrutins.json.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("json/VTANR5L17V9.json", '{"scrutin": ')
+    with pytest.raises(SchemaError, match=r"Scrutins.json.zip:json/VTANR5L17V9.json : JSON invalide") as info:
+        S.read_archive(path)
+    assert "Scrutins.json.zip a passé son contrôle d'intégrité (CRC)" in str(info.value)
+    assert info.value.path == "Scrutins.json.zip:json/VTANR5L17V9.json"
+
+
 def test_missing_root_names_file():
     with pytest.raises(SchemaError, match="json/autre.json : objet racine « scrutin » introuvable"):
         S.read_documents([("json/autre.json", {"amendement": {}})])

@@ -41,6 +41,7 @@ from bureau_data.assemblee._amo_fast import (
     departement_code,
     iso_date_text,
 )
+from bureau_data.assemblee._common import invalid_json_advice
 from bureau_data.errors import DataWarning, SchemaError
 
 logger = logging.getLogger(__name__)
@@ -555,17 +556,21 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def parse_documents(documents: Callable[[], Any], label: str, typed: bool = True) -> dict[str, pd.DataFrame]:
+def parse_documents(documents: Callable[[], Any], label: str, typed: bool = True,
+                    container: Path | None = None) -> dict[str, pd.DataFrame]:
     """Parse ``(file, bytes)`` pairs yielded by ``documents()`` into the three tables.
 
     With ``typed`` (the default), plain members are decoded by ``_amo_typed``. False reads
     every member through orjson and ``add_document``, for tests that compare the two.
+    ``container`` is the archive or folder the documents come from, for the advice of
+    the error raised on invalid JSON.
     """
     with _collector_paused():
-        return _parse_documents(documents, label, typed)
+        return _parse_documents(documents, label, typed, container)
 
 
-def _parse_documents(documents: Callable[[], Any], label: str, typed: bool) -> dict[str, pd.DataFrame]:
+def _parse_documents(documents: Callable[[], Any], label: str, typed: bool,
+                     container: Path | None) -> dict[str, pd.DataFrame]:
     parser = AmoParser()
     for file, raw in documents():
         where = _Where(file)
@@ -575,8 +580,7 @@ def _parse_documents(documents: Callable[[], Any], label: str, typed: bool) -> d
             doc = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise SchemaError(
-                f"{file} : JSON invalide ({exc}). Le fichier est peut-être tronqué : "
-                "supprimez-le du cache (bureau-data vider) et relancez.",
+                f"{file} : JSON invalide ({exc}). {invalid_json_advice(container)}",
                 path=file, field="(racine)", found="JSON invalide",
             ) from exc
         parser.add_document(doc, where)
@@ -605,4 +609,4 @@ def parse_archive(path: Path) -> dict[str, pd.DataFrame]:
         for name, raw in archive.iter_members(path, "*.json"):
             yield f"{path.name}:{name}", raw
 
-    return parse_documents(documents, path.name)
+    return parse_documents(documents, path.name, container=path)

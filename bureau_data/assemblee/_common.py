@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from bureau_data import _json
 from bureau_data.archive import iter_members
 from bureau_data.errors import BureauDataError, DataWarning, SchemaError
+from bureau_data.fetch import damaged_file_advice
 
 logger = logging.getLogger(__name__)
 
@@ -182,13 +183,35 @@ def parse_dates(values: Sequence[str | None], field: str, *, tz: str | None = PA
     return result
 
 
-def _parse_json(data: bytes, source: str) -> Any:
+def invalid_json_advice(container: Path | None) -> str:
+    """Return what to do about a JSON document that does not parse, as French sentences.
+
+    ``container`` is the zip archive or the file the document was read from (None when
+    unknown). A zip member has already passed the archive's CRC check when it is parsed,
+    so its bytes are the published ones and downloading the archive again would not help.
+
+    Examples
+    --------
+    >>> print(invalid_json_advice(Path("Scrutins.json.zip")))
+    L'archive Scrutins.json.zip a passé son contrôle d'intégrité (CRC) : ce fichier est mal formé tel qu'il a été publié, et le télécharger de nouveau n'y changera rien. Signalez-le à l'éditeur des données ou utilisez une autre édition de l'archive.
+    """
+    if container is None:
+        return "Vérifiez que le fichier est complet et bien formé."
+    if container.suffix.lower() == ".zip":
+        return (
+            f"L'archive {container.name} a passé son contrôle d'intégrité (CRC) : ce fichier est mal "
+            "formé tel qu'il a été publié, et le télécharger de nouveau n'y changera rien. Signalez-le "
+            "à l'éditeur des données ou utilisez une autre édition de l'archive."
+        )
+    return f"Le fichier est peut-être tronqué. {damaged_file_advice(container)}".strip()
+
+
+def _parse_json(data: bytes, source: str, container: Path | None = None) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise SchemaError(
-            f"{source} : JSON invalide ({exc}). Le fichier est peut-être tronqué : "
-            "supprimez-le du cache et relancez.",
+            f"{source} : JSON invalide ({exc}). {invalid_json_advice(container)}",
             path=source, found="JSON invalide",
         ) from exc
 
@@ -203,12 +226,12 @@ def iter_documents(path: Path, pattern: str = "*.json") -> Iterator[tuple[str, A
     if path.is_dir():
         for file in sorted(path.rglob(pattern)):
             if file.is_file():
-                yield str(file.relative_to(path)), _parse_json(file.read_bytes(), str(file))
+                yield str(file.relative_to(path)), _parse_json(file.read_bytes(), str(file), file)
     elif path.suffix.lower() == ".zip":
         for name, data in iter_members(path, pattern):
-            yield name, _parse_json(data, f"{path}:{name}")
+            yield name, _parse_json(data, f"{path}:{name}", path)
     elif path.is_file():
-        yield path.name, _parse_json(path.read_bytes(), str(path))
+        yield path.name, _parse_json(path.read_bytes(), str(path), path)
     else:
         raise BureauDataError(
             f"Chemin introuvable : {path}. Indiquez une archive .zip, un dossier ou un fichier .json."

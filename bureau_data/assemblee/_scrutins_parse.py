@@ -47,6 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bureau_data._json import NIL_KEY, as_list, is_nil, require, scalar
+from bureau_data.assemblee._common import invalid_json_advice
 from bureau_data.errors import SchemaError
 
 logger = logging.getLogger(__name__)
@@ -715,7 +716,8 @@ def parse_document(cols: _Columns, raw: bytes | Mapping[str, Any], name: str) ->
         try:
             doc = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise SchemaError(f"{name} : JSON invalide ({exc}).", path=name, found="JSON invalide") from exc
+            raise SchemaError(f"{name} : JSON invalide ({exc}). {invalid_json_advice(None)}", path=name,
+                              found="JSON invalide") from exc
     else:
         doc = raw
     scrutin = doc.get("scrutin") if isinstance(doc, Mapping) else None

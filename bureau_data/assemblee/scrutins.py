@@ -28,6 +28,7 @@ import pandas as pd
 from bureau_data.archive import iter_members
 from bureau_data.assemblee import _scrutins_fast
 from bureau_data.assemblee import _scrutins_parse as parse
+from bureau_data.assemblee._common import invalid_json_advice
 from bureau_data.assemblee._scrutins_checks import (
     MISMATCH_COLUMNS,
     NumberingGapWarning,
@@ -47,7 +48,7 @@ from bureau_data.assemblee._scrutins_checks import (
 )
 from bureau_data.assemblee._scrutins_parse import CAUSES, POSITIONS, POSITIONS_MISE_AU_POINT
 from bureau_data.cache import cached_tables
-from bureau_data.errors import ConfigurationError
+from bureau_data.errors import ConfigurationError, SchemaError
 from bureau_data.fetch import fetch
 
 __all__ = [
@@ -408,9 +409,18 @@ def read_archive(path: str | Path, *, where: str | None = None) -> dict[str, pd.
     >>> sorted(tables), tables["scrutins"]["uid"].tolist()
     (['decomptes_groupes', 'mises_au_point', 'positions', 'scrutins'], ['VTANR5L17V1'])
     """
-    with _scrutins_fast.gc_paused():
-        cols = _scrutins_fast.parse_documents(iter_members(Path(path), "*.json"))
-        tables = build_tables(cols)
+    path = Path(path)
+    try:
+        with _scrutins_fast.gc_paused():
+            cols = _scrutins_fast.parse_documents(iter_members(path, "*.json"))
+            tables = build_tables(cols)
+    except SchemaError as exc:
+        if exc.found != "JSON invalide":
+            raise
+        # The member passed the archive's CRC check: say so, and name the archive.
+        message = str(exc).replace(invalid_json_advice(None), invalid_json_advice(path))
+        raise SchemaError(f"{path.name}:{message}", path=f"{path.name}:{exc.path}", field=exc.field,
+                          found=exc.found) from exc
     logger.debug("%s : %d scrutins, %d positions lus", where or path, len(tables["scrutins"]),
                  len(tables["positions"]))
     return tables
