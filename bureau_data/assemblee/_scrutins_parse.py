@@ -786,8 +786,18 @@ def parse_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]]) 
     return cols
 
 
-def _strings(values: list[Any]) -> pd.Series:
-    return pd.Series(values, dtype="str")
+def _strings(values: list[Any]) -> pd.api.extensions.ExtensionArray:
+    return pd.array(values, dtype="str")
+
+
+def _frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """Return a DataFrame of freshly built columns (Series or arrays), without copying them.
+
+    Passing arrays rather than Series skips the alignment of indexes, which costs about
+    0.7 ms for the 28 columns of the scrutins table whatever its length.
+    """
+    arrays = {name: column.array if isinstance(column, pd.Series) else column for name, column in columns.items()}
+    return pd.DataFrame(arrays, copy=False)
 
 
 def _parse_ints(values: list[Any]) -> np.ndarray | None:
@@ -1046,7 +1056,7 @@ def scrutins_frame(cols: _Columns) -> pd.DataFrame:
     def integers(column: str, field: str, dtype: str = "Int64") -> pd.Series:
         return _nullable_int(raw[column], dtype, field, file_of)
 
-    df = pd.DataFrame({
+    df = _frame({
         "uid": _strings(raw["uid"]),
         "numero": integers("numero", "numero"),
         "legislature": integers("legislature", "legislature", "Int8"),
@@ -1109,7 +1119,7 @@ def groupes_frame(cols: _Columns) -> pd.DataFrame:
     majority = pd.Categorical.from_codes(
         np.fromiter(map(position_code.get, values, repeat(-1)), dtype=np.int8, count=len(values)),
         dtype=pd.CategoricalDtype(list(POSITIONS), ordered=True))
-    return pd.DataFrame({
+    return _frame({
         "scrutin_uid": _arrow_category(_string_array(raw["scrutin_uid"])),
         "groupe_uid": _arrow_category(_string_array(raw["groupe_uid"])),
         "nombre_membres": _nullable_int(raw["nombre_membres"], "Int64", "groupe.nombreMembresGroupe", file_of),
@@ -1164,7 +1174,7 @@ def positions_frame(cols: _Columns, scrutin_uids: list[Any]) -> pd.DataFrame:
     groupe_codes = np.repeat(groupe_runs.codes, lengths)
     cause = _encoded_category(voters["causePositionVote"])
     cause = cause.add_categories(sorted(set(CAUSES) - set(cause.categories)))
-    return pd.DataFrame({
+    return _frame({
         "scrutin_uid": pd.Categorical.from_codes(scrutin_codes, categories=pd.Index(scrutin_categories, dtype="str")),
         "acteur_uid": _encoded_category(voters["acteurRef"]),
         "mandat_uid": _encoded_category(voters["mandatRef"]),
@@ -1202,7 +1212,7 @@ def mises_au_point_frame(cols: _Columns) -> pd.DataFrame:
     [['PA1', 'pour', False], ['PA2', 'contre', True]]
     """
     raw = cols.mises_au_point
-    return pd.DataFrame({
+    return _frame({
         "scrutin_uid": _strings(raw["scrutin_uid"]),
         "acteur_uid": _strings(raw["acteur_uid"]),
         "mandat_uid": _strings(raw["mandat_uid"]),
