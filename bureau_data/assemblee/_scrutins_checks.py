@@ -245,11 +245,11 @@ def check_counts_aligned(scrutins: pd.DataFrame, groupes: pd.DataFrame, counted:
     _, first_rows, pair_of_row = np.unique(scrutin_codes * (groupe_codes.max(initial=0) + 1) + groupe_codes,
                                            return_index=True, return_inverse=True)
     pairs = len(first_rows)
-    published = groupes[labels].to_numpy(dtype="float64", na_value=np.nan)
+    published = _float_matrix(groupes, labels)
     known = ~np.isnan(published)
     values = np.where(known, published, 0).astype("int64")
     uid = scrutins["uid"].astype("str").to_numpy(dtype=object)
-    totals = scrutins[labels].to_numpy(dtype="float64", na_value=np.nan)
+    totals = _float_matrix(scrutins, labels)
     # Row of each group's scrutin in ``scrutins``, -1 when absent (left out, as by the join).
     scrutin_rows = _rows_in(pd.Index(uid), groupes["scrutin_uid"])
     in_table = scrutin_rows >= 0
@@ -275,6 +275,15 @@ def check_counts_aligned(scrutins: pd.DataFrame, groupes: pd.DataFrame, counted:
     return _mismatch_frame(rows, scrutins)
 
 
+def _float_matrix(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Return columns of counts as a float matrix, NaN where null.
+
+    Column by column, because ``df[columns]`` first builds a new DataFrame.
+    """
+    return np.column_stack([df[column].to_numpy(dtype="float64", na_value=np.nan) for column in columns]
+                           ) if columns else np.zeros((len(df), 0))
+
+
 def _rows_in(index: pd.Index, column: pd.Series) -> np.ndarray:
     """Return the position in ``index`` of each value of ``column`` as text, -1 when absent."""
     if isinstance(column.dtype, pd.CategoricalDtype):
@@ -294,27 +303,37 @@ def _codes(column: pd.Series) -> np.ndarray:
 def _synthese_mismatches(scrutins: pd.DataFrame) -> list[dict[str, Any]]:
     """Return the mismatches inside each ``syntheseVote``: votants and exprimes against the counts."""
     rows: list[dict[str, Any]] = []
-    uid = scrutins["uid"].astype("str")
-    for column, computed in (
-        ("votants", scrutins["pour"] + scrutins["contre"] + scrutins["abstentions"]),
-        ("exprimes", scrutins["pour"] + scrutins["contre"]),
+    pour, contre, abstentions, votants, exprimes = _float_matrix(
+        scrutins, ["pour", "contre", "abstentions", "votants", "exprimes"]).T
+    uid: np.ndarray | None = None
+    for column, published, computed in (
+        ("votants", votants, pour + contre + abstentions),
+        ("exprimes", exprimes, pour + contre),
     ):
-        bad = (scrutins[column] != computed).fillna(False)
-        for scrutin_uid, pub, calc in zip(uid[bad], scrutins.loc[bad, column], computed[bad], strict=True):
-            rows.append({"scrutin_uid": scrutin_uid, "niveau": "synthese", "groupe_uid": None,
-                         "champ": column, "publie": None if pd.isna(pub) else int(pub),
-                         "calcule": None if pd.isna(calc) else int(calc)})
+        # A null on either side is no mismatch: NaN compares unequal, so it is masked.
+        bad = np.flatnonzero(~np.isnan(published) & ~np.isnan(computed) & (published != computed))
+        if not len(bad):
+            continue
+        if uid is None:
+            uid = scrutins["uid"].astype("str").to_numpy(dtype=object)
+        for i in bad:
+            rows.append({"scrutin_uid": uid[i], "niveau": "synthese", "groupe_uid": None,
+                         "champ": column, "publie": int(published[i]), "calcule": int(computed[i])})
     return rows
 
 
 def _mismatch_frame(rows: list[dict[str, Any]], scrutins: pd.DataFrame) -> pd.DataFrame:
     """Return the mismatch rows as a table, in scrutin order, then level, group and field."""
-    uid = scrutins["uid"].astype("str")
-    result = pd.DataFrame(rows, columns=list(MISMATCH_COLUMNS)).astype(
-        {"scrutin_uid": "object", "niveau": "object", "groupe_uid": "object", "champ": "object",
-         "publie": "Int64", "calcule": "Int64"})
+    values = {column: [row[column] for row in rows] for column in MISMATCH_COLUMNS}
+    result = pd.DataFrame({
+        **{column: np.array(values[column] or [], dtype=object)
+           for column in ("scrutin_uid", "niveau", "groupe_uid", "champ")},
+        "publie": pd.array(values["publie"], dtype="Int64"),
+        "calcule": pd.array(values["calcule"], dtype="Int64"),
+    }, copy=False)
     if result.empty:
         return result
+    uid = scrutins["uid"].astype("str")
     rank = {value: i for i, value in enumerate(uid)}
     levels = {"groupe": 0, "scrutin": 1, "synthese": 2}
     order = sorted(range(len(result)), key=lambda i: (
@@ -378,8 +397,8 @@ def missing_counts(scrutins: pd.DataFrame, groupes: pd.DataFrame) -> list[str]:
     ['V1', 'V2']
     """
     columns = list(COUNT_LABELS)
-    group_rows = np.flatnonzero(groupes[columns].isna().to_numpy().any(axis=1))
-    total_rows = np.flatnonzero(scrutins[[*columns, "votants", "exprimes"]].isna().to_numpy().any(axis=1))
+    group_rows = np.flatnonzero(np.isnan(_float_matrix(groupes, columns)).any(axis=1))
+    total_rows = np.flatnonzero(np.isnan(_float_matrix(scrutins, [*columns, "votants", "exprimes"])).any(axis=1))
     if not len(group_rows) and not len(total_rows):
         return []
     in_groups = groupes["scrutin_uid"].iloc[group_rows].astype("str")
