@@ -216,16 +216,31 @@ def _remember_sha256(path: Path, stat: os.stat_result, digest: str, settings: Se
 # --- the local data folder -----------------------------------------------------------
 
 
+# Last text and parsed content of each manifest file. fetch() reads the manifest at
+# every call, and parsing the TOML costs about 1 ms where comparing the text costs little.
+_MANIFEST_CONTENT: dict[Path, tuple[str, dict[str, Any]]] = {}
+
+
+def _load_manifest_file(file: Path) -> dict[str, Any]:
+    """Return the parsed TOML of a manifest file, parsed again only when its text changed."""
+    try:
+        text = file.read_text(encoding="utf-8")
+        cached = _MANIFEST_CONTENT.get(file)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        content = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"Manifeste illisible {file} : {exc}") from exc
+    _MANIFEST_CONTENT[file] = (text, content)
+    return content
+
+
 def _read_manifest(manifest: Path) -> dict[str, str]:
     files = sorted(manifest.glob("*.toml")) if manifest.is_dir() else [manifest]
     mapping: dict[str, str] = {}
     origin: dict[str, Path] = {}
     for file in files:
-        try:
-            content = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise CatalogueError(f"Manifeste illisible {file} : {exc}") from exc
-        table = content.get("files", {})
+        table = _load_manifest_file(file).get("files", {})
         if not isinstance(table, dict):
             raise CatalogueError(
                 f"Manifeste {file} : [files] doit être une table « id = \"chemin\" », "
