@@ -794,7 +794,8 @@ def _frame(columns: dict[str, Any]) -> pd.DataFrame:
     """Return a DataFrame of freshly built columns (Series or arrays), without copying them.
 
     Passing arrays rather than Series skips the alignment of indexes, which costs about
-    0.7 ms for the 28 columns of the scrutins table whatever its length.
+    0.7 ms of CPU time for the 28 columns of the scrutins table whatever its length
+    (pandas 3.1, measured on a 2-core machine).
     """
     arrays = {name: column.array if isinstance(column, pd.Series) else column for name, column in columns.items()}
     return pd.DataFrame(arrays, copy=False)
