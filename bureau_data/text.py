@@ -185,10 +185,8 @@ def _fast_text(fragment: str) -> str | None:
         if decoded is None or "<" in decoded or "&" in decoded:
             return None
         text = decoded.replace(_SEPARATOR, "")
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
     if _UNUSUAL.search(text) is None:
-        return _normalise_usual_space(text)
+        return _normalise_usual_space(_nfc(text))
     if _SURROGATE.search(text) is not None:
         # nh3 rejects lone surrogates with UnicodeEncodeError: let the nh3 path raise it.
         return None
@@ -220,16 +218,20 @@ def _normalise_usual_space(text: str) -> str:
     return _LINE_BREAK_RUN.sub("\n", text).replace(" \n", "\n").strip(" \n")
 
 
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def _normalise_space(text: str) -> str:
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
     if _UNUSUAL.search(text) is None:
-        return _normalise_usual_space(text)
+        return _normalise_usual_space(_nfc(text))
     return _normalise_unusual_space(text)
 
 
 def _normalise_unusual_space(text: str) -> str:
-    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters go before the NFC step, so that a letter and a combining mark
+    # that a control character separated ("e\x01\u0301") are composed into one ("é").
+    text = _nfc(_CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n"))
     # str.split() without an argument splits at the characters that regular
     # expressions call \s.
     lines = [" ".join(line.split()) for line in text.split("\n")]

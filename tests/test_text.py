@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 
 import pytest
 
-from bureau_data.text import escape_markdown, html_to_text
+from bureau_data.text import _nh3_path, escape_markdown, html_to_text
 
 HOSTILE = [
     ("<script>alert('x')</script>Texte", "Texte"),
@@ -180,3 +181,14 @@ def test_conversion_matches_reference_on_random_fragments():
 ])
 def test_normalisation_creates_no_tag(fragment, expected):
     assert html_to_text(fragment) == expected
+
+
+@pytest.mark.parametrize("fragment", [
+    "e\x00\u0301", "e\x01\u0301", "e&#1;\u0301", "e\x7f\u0301", "e\x0b\u0301",
+    "<p>Ope\x00\u0301ration</p>", "<b>e\x00\u0301</b><script>x</script>",
+])
+def test_controls_before_combining_mark(fragment):
+    text = html_to_text(fragment)
+    assert text == unicodedata.normalize("NFC", text)
+    assert "\u00e9" in text
+    assert text == (_nh3_path(fragment) or None)
