@@ -24,6 +24,30 @@ _MISSING = object()
 # ``Mapping`` ABC check only for other types: the results are the same for any input.
 
 
+def is_utf8(data: bytes) -> bool:
+    """Return whether ``data`` is valid UTF-8, as a JSON document must be.
+
+    The typed msgspec decoders skip the fields they do not read without checking their
+    bytes; this check lets a member with invalid UTF-8 anywhere take the general path,
+    which rejects it with a French error. ASCII data, the usual case, is checked in C
+    without decoding.
+
+    Examples
+    --------
+    >>> is_utf8(b'{"a": "\\u00e9"}'), is_utf8('{"a": "é"}'.encode()), is_utf8(b'{"a": "\\xff"}')
+    (True, True, True)
+    >>> is_utf8(b'{"a": "\xff"}')
+    False
+    """
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, Mapping)
 

@@ -199,3 +199,17 @@ def test_organe_numbers_read_by_orjson() -> None:
     members = [("o.json", big)]
 
     assert rows_outcome(members, typed=True) == rows_outcome(members, typed=False)
+
+
+@pytest.mark.parametrize("member", [
+    orjson.dumps({"mandat": MANDAT}).replace(b'"uid"', b'"x": "\xff", "uid"', 1),
+    orjson.dumps({"mandat": MANDAT}).replace(b'"uid"', b'"x": ' + b"[" * 1100 + b"]" * 1100 + b', "uid"', 1),
+    b'{"organe": {"uid": "PO1", "codeType": "GP", "libelle": "G", "x": 1e999}}',
+])
+def test_invalid_member_same_error(member: bytes) -> None:
+    messages = []
+    for typed in (True, False):
+        with pytest.raises(SchemaError, match="m.json : JSON invalide") as info:
+            _amo_parse.parse_documents(lambda: iter([("m.json", member)]), "essai.zip", typed=typed)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]

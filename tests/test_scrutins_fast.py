@@ -272,3 +272,21 @@ def test_documents_as_objects_take_generic_path():
     cols = fast.parse_documents([("V1.json", _member(1))], typed=True)
     assert cols.typed_members == 0
     assert cols.scrutins["uid"] == ["VTANR5L17V1"]
+
+
+@pytest.mark.parametrize("extra", [
+    b'"extra": "\xff", ',  # invalid UTF-8 in a field the typed path does not read
+    b'"extra": ' + b"[" * 1100 + b"]" * 1100 + b", ",  # nesting deeper than the parsers allow
+])
+def test_invalid_member_same_error(extra, tmp_path, monkeypatch):
+    raw = json.dumps(_member(3)).encode().replace(b'"lieuVote"', extra + b'"lieuVote"')
+    path = tmp_path / "scrutins.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("json/VTANR5L17V3.json", raw)
+    messages = []
+    for typed in (True, False):
+        monkeypatch.setattr(fast, "ENABLED", typed)
+        with pytest.raises(SchemaError, match="JSON invalide") as info:
+            S.read_archive(path)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]

@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 
 from bureau_data import archive
-from bureau_data._json import NIL_KEY, as_list, get, is_nil, require, scalar
+from bureau_data._json import NIL_KEY, as_list, get, is_nil, is_utf8, require, scalar
 from bureau_data.assemblee import _amo_fast, _amo_typed
 from bureau_data.assemblee._amo_fast import (
     NotPlain,
@@ -353,16 +353,22 @@ class AmoParser:
         or one of its records does not convert. The caller then reads it again with
         ``add_document``, so the result is the same as if this method did not exist.
         """
+        if not is_utf8(raw):
+            return False
         try:
             doc = _amo_typed.DECODER.decode(raw)
-        except msgspec.MsgspecError:
+        except (msgspec.MsgspecError, RecursionError):
             return False
         acteur, mandat, organe = doc.acteur, doc.mandat, doc.organe
         kinds = [value is not msgspec.UNSET for value in (acteur, mandat, organe)]
         if sum(kinds) != 1:
             return False  # no kind or several: add_document skips the member or raises
         if isinstance(organe, msgspec.Raw):
-            self._add_record("organe", scalar(orjson.loads(bytes(organe))), where)
+            try:
+                record = orjson.loads(bytes(organe))
+            except orjson.JSONDecodeError:
+                return False  # the general path raises the French error for the whole member
+            self._add_record("organe", scalar(record), where)
             return True
         try:
             if isinstance(acteur, _amo_typed.Acteur):

@@ -42,6 +42,7 @@ from typing import Any, Literal
 import msgspec
 import numpy as np
 
+from bureau_data._json import is_utf8
 from bureau_data.assemblee import _scrutins_parse as parse
 from bureau_data.errors import SchemaError
 
@@ -255,13 +256,15 @@ def _stage_mise_au_point_section(rows: list[tuple[Any, ...]], uid: str, key: str
 
 def _parse_member(cols: parse._Columns, data: bytes, name: str) -> bool:
     """Add one member through the typed path; return False when it must take the generic path."""
+    if not is_utf8(data):
+        return False
     try:
         scrutin = _DOCUMENT.decode(data).scrutin
         row = _scrutin_row(scrutin, name)
         mises_au_point = _stage_mises_au_point(scrutin.uid, scrutin.miseAuPoint)
         index = len(cols.scrutins["uid"])
         groupe_rows, sections, runs = _stage_groupes(scrutin)
-    except (_FallBack, SchemaError, *_DECODE_ERRORS):
+    except (_FallBack, SchemaError, RecursionError, *_DECODE_ERRORS):
         return False
 
     for column, value in zip(cols.scrutins.values(), row, strict=True):
