@@ -162,7 +162,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         downloads = [result for result in downloads if result.path.is_file()]
     results += downloads
 
-    local_failures = cache_failures = 0
+    local_failures = cache_failures = obsolete = 0
     for result in results:
         print(f"{result.dataset}\t{'ok' if result.ok else 'ERREUR'}\t{result.message}")
         if not result.ok and result.local:
@@ -171,10 +171,20 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             cache_failures += 1
     if not args.jeux:
         for folder in cache.list_entries():
+            old_format = cache.obsolete_format(folder)
+            if old_format is not None:
+                obsolete += 1
+                print(f"tables/{folder.name}\tobsolète\tformat {old_format}, écrit par une autre "
+                      "version de bureau-data et jamais relu")
+                continue
             problem = cache.verify_entry(folder)
             cache_failures += problem is not None
             print(f"tables/{folder.name}\t{'ok' if problem is None else 'ERREUR'}\t"
                   f"{problem or 'lisible'}")
+        partial_writes = cache.list_partial_writes()
+        for path in partial_writes:
+            print(f"tables/{path.name}\tinachevé\técriture interrompue, jamais relue")
+        obsolete += len(partial_writes)
 
     if local_failures or cache_failures:
         print(f"{local_failures + cache_failures} problème(s).")
@@ -184,12 +194,20 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         if cache_failures:
             print("Cache : supprimez les fichiers en cause avec « bureau-data vider JEU » (ou "
                   "« --tables » pour les tables) : ils seront reconstruits.")
+        _print_obsolete_advice(obsolete)
         return 1
+    _print_obsolete_advice(obsolete)
     if settings.local_dir is not None:
         print("Dossier local et cache vérifiés : aucun problème.")
     else:
         print("Cache vérifié : aucun problème.")
     return 0
+
+
+def _print_obsolete_advice(count: int) -> None:
+    if count:
+        print(f"{count} élément(s) du cache de tables sont obsolètes ou inachevés, sans gêner "
+              "les chargements : « bureau-data vider --tables » les supprime.")
 
 
 def _cmd_clear(args: argparse.Namespace) -> int:
@@ -204,7 +222,8 @@ def _cmd_clear(args: argparse.Namespace) -> int:
         print(f"{count} fichier(s) téléchargé(s) supprimé(s).")
     if args.tables or args.tout:
         count = cache.clear_tables()
-        print(f"{count} entrée(s) du cache de tables supprimée(s).")
+        print(f"{count} entrée(s) du cache de tables supprimée(s), écritures interrompues "
+              "comprises.")
     return 0
 
 

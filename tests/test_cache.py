@@ -145,29 +145,31 @@ def test_entry_files_are_arrow_ipc():
 
     cached_table("ipc", "1", [_record()], _votes)
     folder = next(p for p in list_entries() if p.name.startswith("ipc-"))
-    meta = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+    document = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
 
     table = pa.ipc.open_file(folder / "t0.arrow").read_all()
 
-    assert meta["format"] == cache.FORMAT_VERSION == 2
+    assert document["format"] == cache.FORMAT_VERSION == 3
+    assert len(document["sha256"]) == 64
     assert table.num_rows == 3
     assert table.column("position").type.ordered
-    assert meta["tables"][0]["size"] == (folder / "t0.arrow").stat().st_size
+    assert document["entry"]["tables"][0]["size"] == (folder / "t0.arrow").stat().st_size
 
 
 def test_older_format_entry_rebuilt(caplog):
     build = Counter(_votes)
     cached_table("ancien", "1", [_record()], build)
     folder = next(p for p in list_entries() if p.name.startswith("ancien-"))
-    meta = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
-    meta["format"] = 1
-    (folder / "tables.json").write_text(json.dumps(meta), encoding="utf-8")
+    document = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+    document["format"] = 1
+    (folder / "tables.json").write_text(json.dumps(document), encoding="utf-8")
 
     problem = verify_entry(folder)
     with caplog.at_level(logging.WARNING, logger="bureau_data"):
         result = cached_table("ancien", "1", [_record()], build)
 
-    assert problem == "format 1 au lieu de 2 (entrée écrite par une autre version de bureau-data)"
+    assert problem == ("tables.json est au format 1 au lieu de 3, car une autre version de "
+                       "bureau-data l'a écrit")
     assert build.calls == 2
     _assert_same(result, _votes())
     assert verify_entry(folder) is None

@@ -351,3 +351,78 @@ def test_invalid_value_names_type_in_french(capsys):
 
     err = capsys.readouterr().err
     assert "argument --port : valeur invalide : 'huit' (attendu : entier)" in err
+
+
+def _table_entries(server) -> Path:
+    """Store one current entry in the parsed-table cache and return the cache's folder."""
+    import pandas as pd
+
+    from bureau_data.cache import cached_table, parsed_dir
+
+    record = fetch("test.a").record
+    cached_table("tables", "1", [record], lambda: pd.DataFrame({"n": [1, 2]}))
+    return parsed_dir()
+
+
+def test_verify_tables_obsolete_not_error(server, capsys):
+    parsed = _table_entries(server)
+    old = parsed / f"ancien-{'0' * 32}"
+    old.mkdir()
+    (old / "t0.parquet").write_bytes(b"PAR1")
+    (old / "tables.json").write_text('{"format": 1, "tables": []}', encoding="utf-8")
+    leftover = parsed / ".tables-0.k2x9_q1a.part"
+    leftover.mkdir()
+    capsys.readouterr()
+
+    status = main(["verifier"])
+    out = capsys.readouterr().out
+
+    assert status == 0
+    assert (f"tables/{old.name}\tobsolète\tformat 1, écrit par une autre version de "
+            "bureau-data et jamais relu") in out
+    assert "tables/.tables-0.k2x9_q1a.part\tinachevé\técriture interrompue, jamais relue" in out
+    assert ("2 élément(s) du cache de tables sont obsolètes ou inachevés, sans gêner les "
+            "chargements : « bureau-data vider --tables » les supprime.") in out
+    assert "ERREUR" not in out
+    assert "Cache vérifié : aucun problème." in out
+
+    assert main(["vider", "--tables"]) == 0
+    assert ("3 entrée(s) du cache de tables supprimée(s), écritures interrompues comprises."
+            in capsys.readouterr().out)
+    assert sorted(p.name for p in parsed.iterdir() if not p.name.endswith(".lock")) == []
+
+
+def test_verify_tables_damage_in_french(server, capsys):
+    parsed = _table_entries(server)
+    (parsed / "fichier-0").write_text("x", encoding="utf-8")
+    entry = next(p for p in parsed.iterdir() if p.name.startswith("tables-") and p.is_dir())
+    (entry / "tables.json").write_text("[]", encoding="utf-8")
+    capsys.readouterr()
+
+    status = main(["verifier"])
+    out = capsys.readouterr().out
+
+    assert status == 1
+    assert "tables/fichier-0\tERREUR\tl'entrée est un fichier au lieu d'un dossier" in out
+    assert (f"tables/{entry.name}\tERREUR\ttables.json n'a pas l'en-tête attendu du format 3 "
+            "(fichier abîmé ou modifié)") in out
+    assert "2 problème(s)." in out
+
+
+def test_clear_tables_read_only_french(server, capsys, monkeypatch):
+    from bureau_data import cache
+
+    parsed = _table_entries(server)
+
+    def refuse(path, missing_ok=False):
+        raise OSError(30, "Read-only file system", str(path))
+
+    monkeypatch.setattr(cache, "_remove", refuse)
+    capsys.readouterr()
+
+    status = main(["vider", "--tables"])
+    captured = capsys.readouterr()
+
+    assert status == 1
+    assert captured.err.startswith(f"erreur : Impossible de supprimer {parsed}/tables-")
+    assert "Traceback" not in captured.err
