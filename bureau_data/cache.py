@@ -239,7 +239,6 @@ def _restore_frame(df: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
 _HEADER = f'{{"format": {FORMAT_VERSION}, "sha256": "'.encode()
 _SEPARATOR = b'", "entry": '
 _DIGEST_LENGTH = 64
-_TABLE_FILE = re.compile(r"t[0-9]+\.arrow")
 # Every error that malformed content can raise while it is parsed or restored. The content
 # is checked by SHA-256 first, so these only come from a damaged file with a matching digest
 # or from a bug, and are reported as damage either way.
@@ -302,9 +301,9 @@ def _expect(value: Any, expected: type, where: str) -> None:
     if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
         return
     found = _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
-    shown = f" {value!r:.40}" if isinstance(value, (str, int, float)) else ""
+    value_text = f" {value!r:.40}" if isinstance(value, (str, int, float)) else ""
     raise _DamagedEntry(f"tables.json : « {where} » devrait être {_JSON_TYPE_NAMES[expected]}, "
-                        f"trouvé {found}{shown}")
+                        f"trouvé {found}{value_text}")
 
 
 def _field(mapping: dict[str, Any], key: str, expected: type, where: str) -> Any:

@@ -167,7 +167,7 @@ def test_wrong_types_in_tables_json_rebuilt(label, caplog):
 
 
 def test_missing_table_in_listing_detected(caplog):
-    # The table count is in the SHA-256 covered content, and an extra .arrow file is refused.
+    # The table count is in the SHA-256 covered content, and an unlisted .arrow file is rejected.
     folder, build = _fresh("manque")
     _rewrite_entry(folder, _drop_table)
 
@@ -281,7 +281,8 @@ def test_entry_that_is_not_folder_replaced(kind, caplog):
     assert problem == f"l'entrée est un {expected} au lieu d'un dossier"
     assert build.calls == 2
     pd.testing.assert_frame_equal(result["groupes"], _tables()["groupes"])
-    assert folder.is_dir() and not folder.is_symlink()
+    assert folder.is_dir()
+    assert not folder.is_symlink()
     assert caplog.text == ""  # the second load reads the rebuilt entry without a warning
 
 
