@@ -28,8 +28,8 @@ def is_utf8(data: bytes) -> bool:
     """Return whether ``data`` is valid UTF-8, as a JSON document must be.
 
     The typed msgspec decoders skip the fields they do not read without checking their
-    bytes; this check lets a member with invalid UTF-8 anywhere take the general path,
-    which rejects it with a French error. ASCII data, the usual case, is checked in C
+    bytes. A member that fails this check therefore takes the general path, which rejects
+    it with a French error. ASCII data, the usual case, is checked in C
     without decoding.
 
     Examples

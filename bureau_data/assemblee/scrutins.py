@@ -417,7 +417,8 @@ def read_archive(path: str | Path, *, where: str | None = None) -> dict[str, pd.
     except SchemaError as exc:
         if exc.found != "JSON invalide":
             raise
-        # The member passed the archive's CRC check: say so, and name the archive.
+        # The member passed the archive's CRC check, so the message names the archive
+        # and gives the advice for a file malformed as published.
         message = str(exc).replace(invalid_json_advice(None), invalid_json_advice(path))
         raise SchemaError(f"{path.name}:{message}", path=f"{path.name}:{exc.path}", field=exc.field,
                           found=exc.found) from exc
