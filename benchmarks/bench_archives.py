@@ -54,7 +54,6 @@ from bureau_data.archive import iter_members
 from bureau_data.assemblee import amendements as amendements_module
 from bureau_data.assemblee import amo
 from bureau_data.assemblee import questions as questions_module
-from bureau_data.assemblee._common import find, iter_documents
 from bureau_data.assemblee.amendements import amendements
 from bureau_data.assemblee.questions import questions_gouvernement
 from bureau_data.assemblee.scrutins import load_tables, scrutins
@@ -97,29 +96,6 @@ def _scrutin_children(scrutin: dict[str, Any]) -> Iterable[tuple[str, list[Any],
                 }
 
 
-def question_fragments(path: Path) -> list[str]:
-    """Return the HTML fragments that ``questions_gouvernement`` converts to text."""
-    fragments = []
-    for _source, document in iter_documents(path):
-        for column in ("texte_question", "texte_reponse"):
-            _, value = find(document["question"], questions_module.FIELDS[column])
-            if isinstance(value, str):
-                fragments.append(value)
-    return fragments
-
-
-def amendement_fragments(path: Path) -> list[str]:
-    """Return the HTML fragments that ``amendements`` converts to text."""
-    fragments = []
-    for source, document in iter_documents(path):
-        for _origin, record, _texte in amendements_module._iter_amendements(source, document):
-            for column in amendements_module._TEXT_FIELDS:
-                _, value = find(record, amendements_module.FIELDS[column])
-                if isinstance(value, str):
-                    fragments.append(value)
-    return fragments
-
-
 AMO_CHILDREN: dict[str, Children] = {"acteur": _acteur_children}
 SCRUTIN_CHILDREN: dict[str, Children] = {"scrutin": _scrutin_children}
 
@@ -139,10 +115,10 @@ ARCHIVES: tuple[Archive, ...] = (
     Archive("scrutins-l17", "Scrutins, 17th legislature", "assemblee.scrutins.l17",
             lambda: load_tables(17), SCRUTIN_CHILDREN),
     Archive("amendements-l17", "Amendements, 17th legislature (3 dossiers)", "assemblee.amendements.l17",
-            lambda: amendements(17), {}, amendement_fragments),
+            lambda: amendements(17), {}, amendements_module._html_fragments),
     Archive("questions-l15", "Questions au gouvernement, 15th legislature (2019)",
             "assemblee.questions.gouvernement.l15", lambda: questions_gouvernement(15), {},
-            question_fragments),
+            questions_module._html_fragments),
 )
 ARCHIVES_BY_KEY = {archive.key: archive for archive in ARCHIVES}
 
@@ -230,7 +206,8 @@ def peak_memory_kib(mode: str, key: str = "") -> int:
 def measure_archive(archive: Archive, *, repeat: int, warm_repeat: int, plain: bool,
                     baseline_kib: int) -> dict[str, Any]:
     """Measure floor, cold, warm and plain parses and the peak memory of one archive."""
-    path = fetch(archive.dataset).path
+    fetched = fetch(archive.dataset)
+    path = fetched.path
     members, uncompressed = json_member_sizes(path)
     log(f"{archive.key}: floor")
     floor = time_runs(lambda: floor_parse(path), repeat)
@@ -252,7 +229,7 @@ def measure_archive(archive: Archive, *, repeat: int, warm_repeat: int, plain: b
     if archive.fragments is not None:
         log(f"{archive.key}: HTML to text")
         figures["text"] = measure_text(archive.fragments(path), repeat)
-        figures["text"]["cache_write"] = measure_cache_write(result, fetch(archive.dataset).record, repeat)
+        figures["text"]["cache_write"] = measure_cache_write(result, fetched.record, repeat)
         figures["text"]["table_build"] = measure_table_build(result, repeat)
     if plain:
         log(f"{archive.key}: plain json_normalize (slow)")

@@ -7,7 +7,6 @@ every fragment the fast path hands over.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ from hypothesis import strategies as st
 
 from bureau_data.assemblee import amendements as amendements_module
 from bureau_data.assemblee import questions as questions_module
-from bureau_data.assemblee._common import find, iter_documents
 from bureau_data.fetch import fetch
 from bureau_data.text import _fast_text, _nh3_path, html_to_text
 
@@ -38,26 +36,11 @@ def outcome(function: Any, fragment: str) -> tuple[str, Any]:
 
 
 def question_fragments() -> list[str]:
-    path = fetch(questions_module.DATASETS[("QG", 15)]).path
-    fragments = []
-    for _, document in iter_documents(Path(path)):
-        for column in ("texte_question", "texte_reponse"):
-            _, value = find(document["question"], questions_module.FIELDS[column])
-            if isinstance(value, str):
-                fragments.append(value)
-    return fragments
+    return questions_module._html_fragments(fetch(questions_module.DATASETS[("QG", 15)]).path)
 
 
 def amendement_fragments() -> list[str]:
-    path = fetch(amendements_module.DATASETS[17]).path
-    fragments = []
-    for source, document in iter_documents(Path(path)):
-        for _, record, _ in amendements_module._iter_amendements(source, document):
-            for column in amendements_module._TEXT_FIELDS:
-                _, value = find(record, amendements_module.FIELDS[column])
-                if isinstance(value, str):
-                    fragments.append(value)
-    return fragments
+    return amendements_module._html_fragments(fetch(amendements_module.DATASETS[17]).path)
 
 
 @pytest.mark.parametrize(("read_fragments", "count", "fallbacks"), [

@@ -187,6 +187,21 @@ def _iter_amendements(source: str, document: Any) -> Iterable[tuple[str, Mapping
     )
 
 
+
+def _html_fragments(path: Path) -> list[str]:
+    """Return the HTML fragments of an amendement archive that the loader converts to text.
+
+    The text tests and the benchmarks read them, to compare and time the conversion alone.
+    """
+    fragments = []
+    for source, document in iter_documents(path):
+        for _origin, record, _texte in _iter_amendements(source, document):
+            for column in _TEXT_FIELDS:
+                _, value = find(record, FIELDS[column])
+                if isinstance(value, str):
+                    fragments.append(value)
+    return fragments
+
 def _fingerprint(record: Mapping[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()
 

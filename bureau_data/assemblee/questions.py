@@ -204,6 +204,20 @@ def _row(source: str, record: Mapping[str, Any], missing: dict[str, list[str]]) 
     return row
 
 
+def _html_fragments(path: Path) -> list[str]:
+    """Return the HTML fragments of a question archive that ``_row`` converts to text.
+
+    The text tests and the benchmarks read them, to compare and time the conversion alone.
+    """
+    fragments = []
+    for _source, document in iter_documents(path):
+        for column in ("texte_question", "texte_reponse"):
+            _, value = find(document["question"], FIELDS[column])
+            if isinstance(value, str):
+                fragments.append(value)
+    return fragments
+
+
 def questions_from_documents(documents: Iterable[tuple[str, Any]]) -> pd.DataFrame:
     """Build the question table from parsed ``{"question": {...}}`` documents of any kind.
 
