@@ -227,18 +227,23 @@ def _text_section(archives: list[dict[str, Any]]) -> list[str]:
         return []
     lines = [
         "", "### HTML to plain text", "",
-        "The question and amendement records hold HTML fragments that the loaders turn into plain "
-        "text (`bureau_data.text.html_to_text`); the floor does not include that work. Below, "
-        "`html_to_text` over every fragment the loader converts, and the cleaning of the same "
-        "fragments by nh3 alone (the Rust HTML sanitiser that handles the fragments outside the "
-        "fast path), in CPU seconds, minimum of the same number of runs as the floor. \"Cache "
-        "write\" is the writing of the loader's finished table into an empty parsed-table cache, "
-        "alone, and \"table build\" the building of the same table from one Python list per "
-        "column with its final dtypes, which any loader has to do once it has read the values. "
-        "The last column is what the "
-        f"{COLD_OVER_FLOOR_MAX}× target leaves for reading the fields, typing the columns, "
-        "checking and writing the cache, once the floor and the text conversion are paid, "
-        "against what the cold parse spends on them in this run.",
+        "The question and amendement records contain HTML fragments that the loaders turn into "
+        "plain text (`bureau_data.text.html_to_text`). The floor does not include that work. "
+        "The table gives CPU seconds, minimum of the same number of runs as the floor, for "
+        "these stages:",
+        "",
+        "- `html_to_text`: every fragment the loader converts;",
+        "- nh3 alone: the same fragments cleaned by nh3, the Rust HTML sanitiser that handles "
+        "the fragments outside the fast path;",
+        "- cache write: the loader's finished table written alone into an empty parsed-table "
+        "cache;",
+        "- table build: the same table built from one Python list per column with its final "
+        "dtypes, which any loader has to do once it has read the values.",
+        "",
+        f"The last column is what the {COLD_OVER_FLOOR_MAX}× target leaves once the floor and the "
+        "text conversion are paid. That time has to cover reading the fields, typing the "
+        "columns, the checks and the cache write. Beside it is what the cold parse spends on "
+        "them in this run.",
         "",
     ]
     rows = []

@@ -171,6 +171,7 @@ def _fast_text(fragment: str) -> str | None:
     has_references = "&" in fragment
     if has_references and _SEPARATOR in fragment:
         return None
+
     parts = _FAST_TAG.split(fragment)
     replacements = _INLINE_SEPARATED if has_references else _INLINE_REMOVED
     # dict.get with "\n" as default maps every tag in C, with no Python call per tag.
@@ -178,6 +179,7 @@ def _fast_text(fragment: str) -> str | None:
     text = "".join(parts)
     if "<" in text:
         return None
+
     if has_references:
         decoded = _decode_references(text)
         # A "<" or "&" left now ("&amp;lt;", "&#60;", "&D") would make the nh3 path
@@ -185,6 +187,7 @@ def _fast_text(fragment: str) -> str | None:
         if decoded is None or "<" in decoded or "&" in decoded:
             return None
         text = decoded.replace(_SEPARATOR, "")
+
     if _UNUSUAL.search(text) is None:
         return _normalise_usual_space(_nfc(text))
     if _SURROGATE.search(text) is not None:

@@ -2,10 +2,12 @@
 
 ``_amo_typed`` decodes plain members into structs and hands any other member back to
 orjson and ``AmoParser.add_document``. These tests read the same members with the typed
-reader switched on and off, and compare the outcomes. The inputs are the four real AMO
-archives whole, hand-made members where each field in turn takes an unusual value or is
-removed, and shapes that only a struct decoder could misread (a nil marker set to null,
-a ``#text`` key beside the fields, two root keys).
+reader switched on and off, and compare the outcomes. The inputs are:
+
+- the four real AMO archives, whole;
+- hand-made members where each field in turn takes an unusual value or is removed;
+- shapes that only a struct decoder could misread (a nil marker set to null, a ``#text``
+  key beside the fields, two root keys).
 """
 
 from __future__ import annotations

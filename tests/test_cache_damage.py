@@ -360,10 +360,10 @@ def test_parquet_entry_without_json_is_obsolete():
 def test_clear_read_only_raises_french(monkeypatch):
     folder, _build = _fresh("lecture")
 
-    def refuse(path, missing_ok=False):
+    def read_only_remove(path, missing_ok=False):
         raise OSError(errno.EROFS, "Read-only file system", str(path))
 
-    monkeypatch.setattr(cache, "_remove", refuse)
+    monkeypatch.setattr(cache, "_remove", read_only_remove)
 
     with pytest.raises(CacheWriteError) as caught:
         clear_tables()

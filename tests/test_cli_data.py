@@ -414,10 +414,10 @@ def test_clear_tables_read_only_french(server, capsys, monkeypatch):
 
     parsed = _table_entries(server)
 
-    def refuse(path, missing_ok=False):
+    def read_only_remove(path, missing_ok=False):
         raise OSError(30, "Read-only file system", str(path))
 
-    monkeypatch.setattr(cache, "_remove", refuse)
+    monkeypatch.setattr(cache, "_remove", read_only_remove)
     capsys.readouterr()
 
     status = main(["vider", "--tables"])

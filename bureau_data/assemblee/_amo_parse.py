@@ -355,6 +355,8 @@ class AmoParser:
         """
         if not is_utf8(raw):
             return False
+        # NOTE: a number too large for a float (1e999) in a field the structs skip is
+        # accepted here, while add_document's orjson rejects the member as invalid JSON.
         try:
             doc = _amo_typed.DECODER.decode(raw)
         except (msgspec.MsgspecError, RecursionError):

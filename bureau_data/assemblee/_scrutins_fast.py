@@ -258,6 +258,8 @@ def _parse_member(cols: parse._Columns, data: bytes, name: str) -> bool:
     """Add one member through the typed path; return False when it must take the generic path."""
     if not is_utf8(data):
         return False
+    # NOTE: a number too large for a float (1e999) in a field the structs skip is accepted
+    # here, while the generic path's orjson rejects the member as invalid JSON.
     try:
         scrutin = _DOCUMENT.decode(data).scrutin
         row = _scrutin_row(scrutin, name)
@@ -397,7 +399,7 @@ def parse_documents(documents: Iterable[tuple[str, bytes | Mapping[str, Any]]],
                 if cols.pending_typed_voters >= parse._VOTER_BATCH:
                     flush_voters(cols)
                 continue
-            # A batch holds voters of one kind: Structs here, dicts in the generic path.
+            # A batch contains voters of one kind: Structs here, dicts in the generic path.
             flush_voters(cols)
             parse.parse_document(cols, raw, name)
             parse._flush_voters(cols)
